@@ -1,0 +1,5 @@
+"""Entry point for `python -m chinwag`."""
+
+from chinwag.cli import main
+
+main()

@@ -1,0 +1,98 @@
+"""Logging in and out, and turning a presented token into a user."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from chinwag.actions.deps import Deps
+from chinwag.domain.errors import ChinwagError, Unauthorized
+from chinwag.domain.ids import random_secret
+from chinwag.domain.models import User
+from chinwag.domain.passwords import check_digest, hash_login_token
+from chinwag.events.types import UserLoggedOut
+from chinwag.storage.uow import UnitOfWork
+
+
+class LoginFailed(ChinwagError):
+    """A login that did not succeed: HTTP 401, with Rocket.Chat's `error` code."""
+
+    def __init__(self, code: str = "Unauthorized", reason: str = "Unauthorized") -> None:
+        super().__init__(code=code, reason=reason, status=401)
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    token: str
+    expires_at: object  # datetime; kept loose for the adapters' EJSON/ISO choice
+
+
+async def issue_login_token(deps: Deps, uow: UnitOfWork, user: User) -> tuple[str, object]:
+    token = random_secret()
+    now = deps.clock.now()
+    expires = now + timedelta(days=deps.settings.int("Accounts_LoginExpiration"))
+    await uow.tokens.insert_token(user.id, hash_login_token(token), now, expires)
+    await uow.users.update_user(user.id, {"last_login": now})
+    return token, expires
+
+
+async def _find_login_user(uow: UnitOfWork, identity: str, by: str) -> User | None:
+    if by == "email" or (by == "auto" and "@" in identity):
+        return await uow.users.find_by_email(identity)
+    return await uow.users.find_by_username(identity)
+
+
+def _require_can_log_in(user: User) -> None:
+    if not user.active:
+        raise LoginFailed("error-user-is-not-activated", "User is not activated")
+
+
+async def login_with_password(deps: Deps, identity: str, by: str, digest: str) -> Session:
+    """Log in by username or email and the SHA-256 hex digest of the password."""
+    async with deps.reader() as uow:
+        user = await _find_login_user(uow, identity.strip(), by)
+        hashed = await uow.users.find_password_hash(user.id) if user else None
+    if user is None or hashed is None:
+        raise LoginFailed()
+    if not await deps.run_cpu(check_digest, digest.lower(), hashed):
+        raise LoginFailed()
+    _require_can_log_in(user)
+    async with deps.uow() as uow:
+        token, expires = await issue_login_token(deps, uow, user)
+    return Session(user=user, token=token, expires_at=expires)
+
+
+async def login_with_resume(deps: Deps, token: str) -> Session:
+    """Log in again with a token a previous login returned (it stays valid)."""
+    async with deps.reader() as uow:
+        user_id = await uow.tokens.find_token_owner(hash_login_token(token), deps.clock.now())
+        user = await uow.users.find_by_id(user_id) if user_id else None
+    if user is None:
+        raise LoginFailed("403", "You've been logged out by the server. Please log in again.")
+    _require_can_log_in(user)
+    async with deps.uow() as uow:
+        await uow.users.update_user(user.id, {"last_login": deps.clock.now()})
+    return Session(user=user, token=token, expires_at=None)
+
+
+async def authenticate(deps: Deps, user_id: str, token: str) -> User:
+    """The user behind an `X-User-Id` / `X-Auth-Token` pair, or Unauthorized."""
+    async with deps.reader() as uow:
+        owner = await uow.tokens.find_token_owner(hash_login_token(token), deps.clock.now())
+        if owner is None or owner != user_id:
+            raise Unauthorized()
+        user = await uow.users.find_by_id(user_id)
+    if user is None or not user.active:
+        raise Unauthorized()
+    return user
+
+
+async def logout(deps: Deps, user: User, token: str) -> None:
+    """End the session of the presented token only."""
+    async with deps.uow() as uow:
+        await uow.tokens.delete_token(hash_login_token(token))
+
+
+async def end_all_sessions(deps: Deps, uow: UnitOfWork, user_id: str) -> None:
+    """Revoke every login token of a user and tell their open sessions to leave."""
+    await uow.tokens.delete_user_tokens(user_id)
+    uow.emit(UserLoggedOut(user_id=user_id))

@@ -1,0 +1,80 @@
+"""Self sign-up (users.register) under the workspace's registration policy."""
+
+from dataclasses import dataclass
+
+from chinwag.actions.accounts import NewUser, hash_password, insert_user
+from chinwag.actions.deps import Deps
+from chinwag.actions.invites import live_invite, redeem_invite
+from chinwag.domain.errors import ChinwagError, InvalidParams
+from chinwag.domain.models import Invite, Room, User
+from chinwag.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Registration:
+    username: str
+    email: str
+    password: str
+    name: str
+    secret_url: str | None = None
+    reason: str | None = None
+
+
+def _registration_closed() -> ChinwagError:
+    return ChinwagError("error-user-registration-disabled", "User registration is disabled")
+
+
+def _secret_refused() -> ChinwagError:
+    return ChinwagError(
+        "error-user-registration-secret", "User registration is only allowed via Secret URL"
+    )
+
+
+async def _policy_invite(
+    deps: Deps, uow: UnitOfWork, form: Registration
+) -> tuple[Invite, Room] | None:
+    """Check the registration form setting; an invite token doubles as the secret URL."""
+    mode = deps.settings.str("Accounts_RegistrationForm")
+    if mode == "Disabled":
+        raise _registration_closed()
+    if not form.secret_url:
+        if mode == "Secret URL":
+            raise _secret_refused()
+        return None
+    secret = deps.settings.str("Accounts_RegistrationForm_SecretURL")
+    if mode == "Secret URL" and secret and form.secret_url == secret:
+        return None
+    try:
+        return await live_invite(deps, uow, form.secret_url)
+    except ChinwagError:
+        if mode == "Secret URL":
+            raise
+        return None  # a stale link on an open server is not a reason to refuse
+
+
+async def register_user(deps: Deps, form: Registration) -> User:
+    if not form.password:
+        raise InvalidParams("The 'pass' param is required")
+    if not form.name and deps.settings.bool("Accounts_RequireNameForSignUp"):
+        raise InvalidParams("The 'name' param is required")
+    password_hash = await hash_password(deps, form.password)
+    approve = deps.settings.bool("Accounts_ManuallyApproveNewUsers")
+    async with deps.uow() as uow:
+        invited = await _policy_invite(deps, uow, form)
+        user = await insert_user(
+            deps,
+            uow,
+            NewUser(
+                username=form.username,
+                name=form.name,
+                email=form.email,
+                active=not approve,
+                reason=form.reason if approve else None,
+                invite_token=invited[0].id if invited else None,
+                invited_by=invited[0].creator_id if invited else None,
+            ),
+            password_hash,
+        )
+        if invited is not None:
+            await redeem_invite(deps, uow, invited[0], invited[1], user, registered=True)
+    return user

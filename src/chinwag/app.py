@@ -1,0 +1,66 @@
+"""The composition root: builds Deps and the ASGI application."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+
+from chinwag import __version__
+from chinwag.actions.bootstrap import bootstrap
+from chinwag.actions.deps import Deps
+from chinwag.domain.errors import ChinwagError
+from chinwag.http import envelope
+from chinwag.http.forms import FormAsJson
+from chinwag.http.v1 import auth, users
+from chinwag.pubsub.memory import MemoryBus
+from chinwag.settings import Config
+from chinwag.storage.engine import create_engine
+from chinwag.storage.migrate import upgrade
+
+DESCRIPTION = """Chinwag speaks Rocket.Chat's REST API. Every response carries `success`;
+failures carry `error` and usually `errorType`, with HTTP 400, 401, 403 or 404.
+Authenticate with the `X-User-Id` and `X-Auth-Token` headers that `login` returns."""
+
+
+def build_deps(config: Config) -> Deps:
+    if config.database_url is None:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+    return Deps(config=config, engine=create_engine(config.effective_database_url), bus=MemoryBus())
+
+
+async def start(deps: Deps) -> None:
+    """Migrate the schema and bootstrap the workspace."""
+    await upgrade(deps.engine)
+    await bootstrap(deps)
+
+
+def create_app(deps: Deps, *, migrate: bool = True) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            await start(deps)
+        yield
+        await deps.bus.close()
+        await deps.engine.dispose()
+
+    app = FastAPI(
+        title="Chinwag",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.deps = deps
+    app.add_exception_handler(ChinwagError, envelope.chinwag_error)
+    app.add_exception_handler(RequestValidationError, envelope.validation_error)
+    app.add_exception_handler(HTTPException, envelope.http_error)
+    app.add_exception_handler(Exception, envelope.unexpected_error)
+    app.add_middleware(FormAsJson)
+    app.include_router(auth.info_router)
+    for section in (auth, users):
+        app.include_router(section.router, prefix="/api/v1")
+    return app

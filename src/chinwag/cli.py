@@ -1,0 +1,151 @@
+"""`chinwag serve | migrate | users ...`: parse arguments, build the configuration, run."""
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from chinwag import __version__, logging
+
+app = typer.Typer(
+    help="Chinwag: a self-hosted team chat server that speaks Rocket.Chat's APIs.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+console = Console(stderr=True)
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help="Data directory for the SQLite database [env CHINWAG_DATA_DIR; default ./chinwag-data]."),
+]
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--database-url", help="postgresql://... to use PostgreSQL [env CHINWAG_DATABASE_URL]."),
+]
+
+
+def _config(data: Path | None, database_url: str | None, **extra: object):  # type: ignore[no-untyped-def]
+    from chinwag.settings import Config
+
+    return Config.from_env(data_dir=data, database_url=database_url, **extra)
+
+
+def _where(config) -> str:  # type: ignore[no-untyped-def]
+    if config.database_url:
+        from sqlalchemy.engine import make_url
+
+        return make_url(config.effective_database_url).render_as_string(hide_password=True)
+    return str((config.data_dir / "chinwag.db").resolve())
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on [env CHINWAG_HOST; default 127.0.0.1].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on [env CHINWAG_PORT; default 3000].")] = None,
+    data: DataOpt = None,
+    database_url: DbOpt = None,
+    site_url: Annotated[str | None, typer.Option(help="Public URL; forces Site_Url [env CHINWAG_SITE_URL].")] = None,
+    log_level: Annotated[str | None, typer.Option(help="debug, info, warning or error [env CHINWAG_LOG_LEVEL].")] = None,
+) -> None:
+    """Run the server: migrate, bootstrap, then serve REST on /api and the web client on /."""
+    import uvicorn
+
+    from chinwag.app import build_deps, create_app
+
+    config = _config(data, database_url, host=host, port=port, site_url=site_url, log_level=log_level)
+    logging.configure(config.log_level, config.log_format)
+    url = config.site_url or f"http://{'localhost' if config.host in ('127.0.0.1', '0.0.0.0') else config.host}:{config.port}"
+    console.print(f"[bold]Chinwag {__version__}[/bold]")
+    console.print(f"  data:  {_where(config)}")
+    console.print(f"  open:  {url}/  (REST API at {url}/api/v1, OpenAPI at {url}/api/docs)")
+    deps = build_deps(config)
+    uvicorn.run(
+        create_app(deps),
+        host=config.host,
+        port=config.port,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+    )
+
+
+@app.command()
+def migrate(data: DataOpt = None, database_url: DbOpt = None) -> None:
+    """Apply database migrations and bootstrap, then exit."""
+    from chinwag.app import build_deps, start
+    from chinwag.storage.migrate import current_revision
+
+    config = _config(data, database_url)
+    logging.configure(config.log_level, config.log_format)
+    deps = build_deps(config)
+
+    async def run() -> str | None:
+        try:
+            await start(deps)
+            return await current_revision(deps.engine)
+        finally:
+            await deps.engine.dispose()
+
+    revision = asyncio.run(run())
+    console.print(f"database {_where(config)} is at revision {revision}")
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    email: Annotated[str, typer.Option(help="Email address.")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Password (prompted if omitted).")],
+    name: Annotated[str | None, typer.Option(help="Display name (defaults to the username).")] = None,
+    admin: Annotated[bool, typer.Option("--admin", help="Give the account the admin role.")] = False,
+    data: DataOpt = None,
+    database_url: DbOpt = None,
+) -> None:
+    """Create an account directly in the database (works before anyone can log in)."""
+    from chinwag.actions.accounts import NewUser, hash_password, insert_user
+    from chinwag.app import build_deps, start
+    from chinwag.domain.errors import ChinwagError
+
+    config = _config(data, database_url)
+    logging.configure("warning", config.log_format)
+    deps = build_deps(config)
+
+    async def run() -> str:
+        try:
+            await start(deps)
+            password_hash = await hash_password(deps, password)
+            async with deps.uow() as uow:
+                user = await insert_user(
+                    deps,
+                    uow,
+                    NewUser(
+                        username=username,
+                        name=name or username,
+                        email=email,
+                        roles=("admin", "user") if admin else None,
+                        verified=True,
+                    ),
+                    password_hash,
+                )
+            return f"created {user.username} ({user.id}) with roles {', '.join(user.roles)}"
+        finally:
+            await deps.engine.dispose()
+
+    try:
+        console.print(asyncio.run(run()))
+    except ChinwagError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()

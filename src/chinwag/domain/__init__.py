@@ -1,0 +1,1 @@
+"""Pure data and rules: ids, models, permissions, errors. No I/O."""

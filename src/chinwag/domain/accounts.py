@@ -1,0 +1,69 @@
+"""Rules for usernames, emails and email domains, as Rocket.Chat's settings define them."""
+
+import re
+from collections.abc import Iterable
+
+from chinwag.domain.errors import ChinwagError
+
+EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
+
+# A short list of throw-away mail services, refused while Accounts_UseDefaultBlockedDomainsList is on.
+DISPOSABLE_DOMAINS = frozenset(
+    {
+        "mailinator.com",
+        "guerrillamail.com",
+        "guerrillamail.net",
+        "sharklasers.com",
+        "10minutemail.com",
+        "yopmail.com",
+        "trashmail.com",
+        "tempmail.com",
+        "temp-mail.org",
+        "dispostable.com",
+        "getnada.com",
+        "maildrop.cc",
+        "throwawaymail.com",
+        "fakeinbox.com",
+    }
+)
+
+
+def split_list(text: str) -> list[str]:
+    """A comma-separated setting as a list of trimmed, lower-cased, non-empty items."""
+    return [item.strip().lower() for item in text.split(",") if item.strip()]
+
+
+def check_username(username: str, pattern: str, blocked: Iterable[str]) -> None:
+    if not username or not re.fullmatch(pattern, username):
+        raise ChinwagError(
+            "error-input-is-not-a-valid-field", f"{username} is not a valid username"
+        )
+    if username.lower() in blocked:
+        raise ChinwagError("error-blocked-username", f"{username} is blocked and can't be used!")
+
+
+def email_domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].lower()
+
+
+def _domain_matches(domain: str, listed: str) -> bool:
+    return domain == listed or domain.endswith("." + listed)
+
+
+def check_email(
+    email: str,
+    allowed: Iterable[str],
+    blocked: Iterable[str],
+    block_disposable: bool,
+) -> None:
+    if not EMAIL.match(email):
+        raise ChinwagError("error-invalid-email", f"Invalid email {email}")
+    domain = email_domain(email)
+    allowed = list(allowed)
+    if allowed and not any(_domain_matches(domain, d) for d in allowed):
+        raise ChinwagError("error-invalid-domain", "The email domain is not allowed")
+    refused = set(blocked) | (DISPOSABLE_DOMAINS if block_disposable else set())
+    if any(_domain_matches(domain, d) for d in refused):
+        raise ChinwagError(
+            "error-email-domain-blacklisted", "The email domain is blacklisted"
+        )

@@ -1,0 +1,21 @@
+"""Meteor-style random ids and secrets."""
+
+import secrets
+
+UNMISTAKABLE = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
+SECRET_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def random_id(length: int = 17) -> str:
+    """A Meteor `Random.id()`: 17 unmistakable characters (about 98 bits)."""
+    return "".join(secrets.choice(UNMISTAKABLE) for _ in range(length))
+
+
+def random_secret(length: int = 43) -> str:
+    """A Meteor `Random.secret()`: 43 url-safe characters (258 bits)."""
+    return "".join(secrets.choice(SECRET_CHARS) for _ in range(length))
+
+
+def invite_token() -> str:
+    """An invite token: 24 unmistakable characters, about 139 bits, safe to paste."""
+    return random_id(24)

@@ -1,0 +1,145 @@
+"""Frozen records the actions pass around. Adapters serialize them to Rocket.Chat shapes."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class UserType(StrEnum):
+    USER = "user"
+    BOT = "bot"
+    APP = "app"
+
+
+class Status(StrEnum):
+    ONLINE = "online"
+    AWAY = "away"
+    BUSY = "busy"
+    OFFLINE = "offline"
+
+
+class RoomType(StrEnum):
+    CHANNEL = "c"
+    PRIVATE = "p"
+    DIRECT = "d"
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    username: str | None
+    name: str
+    type: UserType
+    active: bool
+    roles: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    email: str | None = None
+    email_verified: bool = False
+    nickname: str | None = None
+    bio: str | None = None
+    status: Status = Status.OFFLINE
+    status_default: Status = Status.ONLINE
+    status_connection: Status = Status.OFFLINE
+    status_text: str = ""
+    utc_offset: float | None = None
+    language: str | None = None
+    last_login: datetime | None = None
+    require_password_change: bool = False
+    has_password: bool = False
+    preferences: dict[str, object] = field(default_factory=dict)
+    custom_fields: dict[str, object] = field(default_factory=dict)
+    avatar_origin: str | None = None
+    avatar_etag: str | None = None
+    reason: str | None = None
+    invite_token: str | None = None
+    invited_by: str | None = None
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """The `u` of messages and rooms: who, by id and name."""
+
+    id: str
+    username: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Room:
+    id: str
+    type: RoomType
+    name: str | None
+    fname: str | None
+    creator: UserRef | None
+    created_at: datetime
+    updated_at: datetime
+    is_default: bool = False
+    read_only: bool = False
+    archived: bool = False
+    topic: str | None = None
+    description: str | None = None
+    announcement: str | None = None
+    users_count: int = 0
+    msgs: int = 0
+    seq: int = 0
+    last_message_at: datetime | None = None
+    join_code: str | None = None
+    parent_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: str
+    room_id: str
+    user: UserRef
+    room_type: RoomType
+    name: str
+    fname: str | None
+    joined_at: datetime
+    updated_at: datetime
+    last_seen: datetime | None = None
+    open: bool = True
+    favourite: bool = False
+    roles: tuple[str, ...] = ()
+    read_seq: int = 0
+
+
+@dataclass(frozen=True)
+class Invite:
+    id: str
+    room_id: str
+    creator_id: str
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime | None
+    days: int
+    max_uses: int
+    uses: int
+
+
+@dataclass(frozen=True)
+class PersonalAccessToken:
+    name: str
+    created_at: datetime
+    last_token_part: str
+    bypass_two_factor: bool
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: str
+    description: str
+    scope: str
+    protected: bool
+    mandatory_2fa: bool = False
+
+
+@dataclass(frozen=True)
+class Permission:
+    id: str
+    roles: tuple[str, ...]
+    updated_at: datetime
+    group: str | None = None
+    section: str | None = None

@@ -1,0 +1,185 @@
+"""The Rocket.Chat settings Chinwag honours: ids, types, defaults, visibility."""
+
+from dataclasses import dataclass
+from typing import Literal
+
+SettingType = Literal["boolean", "string", "int", "select", "code", "password", "language"]
+SettingValue = bool | int | str
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    id: str
+    type: SettingType
+    default: SettingValue
+    group: str
+    public: bool = False
+    section: str | None = None
+    values: tuple[str, ...] = ()  # allowed keys of a select
+    hidden: bool = False
+
+    def coerce(self, raw: object) -> SettingValue:
+        """Turn a client- or environment-supplied value into this setting's type."""
+        if self.type == "boolean":
+            if isinstance(raw, bool):
+                return raw
+            if isinstance(raw, str) and raw.strip().lower() in ("true", "1", "yes", "on"):
+                return True
+            if isinstance(raw, str) and raw.strip().lower() in ("false", "0", "no", "off"):
+                return False
+            raise ValueError(f"{self.id} takes true or false")
+        if self.type == "int":
+            if isinstance(raw, bool):
+                raise ValueError(f"{self.id} takes a whole number")
+            if isinstance(raw, int):
+                return raw
+            if isinstance(raw, float) and raw.is_integer():
+                return int(raw)
+            if isinstance(raw, str):
+                try:
+                    return int(raw.strip())
+                except ValueError:
+                    pass
+            raise ValueError(f"{self.id} takes a whole number")
+        if not isinstance(raw, str):
+            raise ValueError(f"{self.id} takes a string")
+        if self.type == "select" and raw not in self.values:
+            raise ValueError(f"{self.id} takes one of: {', '.join(self.values)}")
+        return raw
+
+
+def _b(id: str, default: bool, group: str, public: bool = False) -> SettingDef:
+    return SettingDef(id, "boolean", default, group, public)
+
+
+def _s(id: str, default: str, group: str, public: bool = False) -> SettingDef:
+    return SettingDef(id, "string", default, group, public)
+
+
+def _i(id: str, default: int, group: str, public: bool = False) -> SettingDef:
+    return SettingDef(id, "int", default, group, public)
+
+
+_ACC = "Accounts"
+_GEN = "General"
+_API = "General"
+_PREF = "Accounts"
+
+SETTINGS: tuple[SettingDef, ...] = (
+    # General
+    _s("Site_Url", "http://localhost:3000", _GEN, public=True),
+    _s("Site_Name", "Chinwag", _GEN, public=True),
+    SettingDef("Language", "language", "en", _GEN, public=True),
+    SettingDef(
+        "Show_Setup_Wizard",
+        "select",
+        "pending",
+        "Setup_Wizard",
+        public=True,
+        values=("pending", "in_progress", "completed"),
+    ),
+    _b("UTF8_Names_Validation_Enabled", False, _GEN),
+    _s("UTF8_User_Names_Validation", "[0-9a-zA-Z-_.]+", _GEN, public=True),
+    _s("UTF8_Channel_Names_Validation", "[0-9a-zA-Z-_.]+", _GEN, public=True),
+    # REST API
+    _i("API_Default_Count", 50, _API),
+    _i("API_Upper_Count_Limit", 100, _API),
+    _b("API_Allow_Infinite_Count", True, _API),
+    _b("API_Enable_Personal_Access_Tokens", True, _API),
+    # Registration and accounts
+    SettingDef(
+        "Accounts_RegistrationForm",
+        "select",
+        "Public",
+        _ACC,
+        public=True,
+        values=("Public", "Disabled", "Secret URL"),
+    ),
+    SettingDef("Accounts_RegistrationForm_SecretURL", "string", "", _ACC, hidden=True),
+    _s("Accounts_RegistrationForm_LinkReplacementText", "New user registration is disabled", _ACC,
+       public=True),
+    _b("Accounts_ManuallyApproveNewUsers", False, _ACC, public=True),
+    _b("Accounts_EmailVerification", False, _ACC, public=True),
+    _s("Accounts_AllowedDomainsList", "", _ACC, public=True),
+    _s("Accounts_BlockedDomainsList", "", _ACC),
+    _s("Accounts_BlockedUsernameList", "", _ACC),
+    _b("Accounts_UseDefaultBlockedDomainsList", True, _ACC),
+    _b("Accounts_RequireNameForSignUp", True, _ACC, public=True),
+    _b("Accounts_RequirePasswordConfirmation", True, _ACC, public=True),
+    _b("Accounts_ShowFormLogin", True, _ACC, public=True),
+    _b("Accounts_PasswordReset", True, _ACC, public=True),
+    _b("Accounts_AllowUserProfileChange", True, _ACC, public=True),
+    _b("Accounts_AllowRealNameChange", True, _ACC, public=True),
+    _b("Accounts_AllowUsernameChange", True, _ACC, public=True),
+    _b("Accounts_AllowEmailChange", True, _ACC, public=True),
+    _b("Accounts_AllowPasswordChange", True, _ACC, public=True),
+    _b("Accounts_AllowUserStatusMessageChange", True, _ACC, public=True),
+    _b("Accounts_AllowDeleteOwnAccount", False, _ACC, public=True),
+    _b("Accounts_AllowAnonymousRead", False, _ACC, public=True),
+    _b("Accounts_AllowAnonymousWrite", False, _ACC, public=True),
+    _i("Accounts_LoginExpiration", 90, _ACC),
+    _s("Accounts_Registration_Users_Default_Roles", "user", _ACC),
+    SettingDef(
+        "Accounts_Registration_InviteUrlType",
+        "select",
+        "direct",
+        _ACC,
+        values=("direct", "proxy"),
+    ),
+    _b("Accounts_TwoFactorAuthentication_Enabled", True, _ACC, public=True),
+    _b("Accounts_TwoFactorAuthentication_Enforce_Password_Fallback", True, _ACC, public=True),
+    # User preference defaults (Accounts_Default_User_Preferences_<key>)
+    _b("Accounts_Default_User_Preferences_enableAutoAway", True, _PREF, public=True),
+    _i("Accounts_Default_User_Preferences_idleTimeLimit", 300, _PREF, public=True),
+    SettingDef(
+        "Accounts_Default_User_Preferences_desktopNotifications",
+        "select",
+        "all",
+        _PREF,
+        public=True,
+        values=("all", "mentions", "nothing"),
+    ),
+    SettingDef(
+        "Accounts_Default_User_Preferences_pushNotifications",
+        "select",
+        "all",
+        _PREF,
+        public=True,
+        values=("all", "mentions", "nothing"),
+    ),
+    _b("Accounts_Default_User_Preferences_unreadAlert", True, _PREF, public=True),
+    _b("Accounts_Default_User_Preferences_useEmojis", True, _PREF, public=True),
+    _b("Accounts_Default_User_Preferences_convertAsciiEmoji", True, _PREF, public=True),
+    _b("Accounts_Default_User_Preferences_hideUsernames", False, _PREF, public=True),
+    _b("Accounts_Default_User_Preferences_hideRoles", False, _PREF, public=True),
+    _b("Accounts_Default_User_Preferences_sendOnEnter", True, _PREF, public=True),
+    SettingDef(
+        "Accounts_Default_User_Preferences_themeAppearence",
+        "select",
+        "auto",
+        _PREF,
+        public=True,
+        values=("auto", "light", "dark"),
+    ),
+    SettingDef(
+        "Accounts_Default_User_Preferences_messageViewMode",
+        "int",
+        0,
+        _PREF,
+        public=True,
+    ),
+    # Messages (honoured by the messaging capability)
+    _i("Message_MaxAllowedSize", 5000, "Message", public=True),
+    _b("Message_AllowEditing", True, "Message", public=True),
+    _i("Message_AllowEditing_BlockEditInMinutes", 0, "Message", public=True),
+    _b("Message_AllowDeleting", True, "Message", public=True),
+    _i("Message_AllowDeleting_BlockDeleteInMinutes", 0, "Message", public=True),
+)
+
+BY_ID: dict[str, SettingDef] = {s.id: s for s in SETTINGS}
+
+# Keys of `Accounts_Default_User_Preferences_*`, the preferences a user may set.
+PREFERENCE_PREFIX = "Accounts_Default_User_Preferences_"
+PREFERENCE_KEYS: tuple[str, ...] = tuple(
+    s.id.removeprefix(PREFERENCE_PREFIX) for s in SETTINGS if s.id.startswith(PREFERENCE_PREFIX)
+)

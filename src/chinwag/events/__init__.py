@@ -1,0 +1,1 @@
+"""Events: one frozen dataclass per thing that happened, published after commit."""

@@ -1,0 +1,93 @@
+"""The events the actions emit, in the past tense. Adapters turn them into stream messages."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every event; `topics` says who may hear it."""
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return ("logged",)
+
+
+@dataclass(frozen=True)
+class UserCreated(Event):
+    user_id: str
+
+
+@dataclass(frozen=True)
+class UserUpdated(Event):
+    user_id: str
+    fields: tuple[str, ...]
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"user:{self.user_id}", "logged")
+
+
+@dataclass(frozen=True)
+class UserDeleted(Event):
+    user_id: str
+
+
+@dataclass(frozen=True)
+class UserStatusChanged(Event):
+    user_id: str
+    username: str
+    status: str
+    status_text: str
+
+
+@dataclass(frozen=True)
+class UserLoggedOut(Event):
+    """Every session of the user must end (token revoked, account deactivated)."""
+
+    user_id: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"user:{self.user_id}",)
+
+
+@dataclass(frozen=True)
+class UserJoinedRoom(Event):
+    room_id: str
+    user_id: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}", f"user:{self.user_id}")
+
+
+@dataclass(frozen=True)
+class SettingChanged(Event):
+    setting_id: str
+    public: bool
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return ("all",) if self.public else ("logged",)
+
+
+@dataclass(frozen=True)
+class PermissionsChanged(Event):
+    permission_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RoleChanged(Event):
+    """A role was created, deleted, or given to or taken from a user."""
+
+    role_id: str
+    action: str  # "added" | "removed" | "changed" | "deleted"
+    user_id: str | None = None
+    scope: str | None = None
+
+
+@dataclass(frozen=True)
+class InviteUsed(Event):
+    invite_id: str
+    room_id: str
+    user_id: str

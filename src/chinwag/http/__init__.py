@@ -1,0 +1,1 @@
+"""The Rocket.Chat REST adapter: envelope, auth, serializers and the /api/v1 sections."""

@@ -1,0 +1,53 @@
+"""Who is calling: the `X-User-Id` / `X-Auth-Token` headers (or Rocket.Chat's cookies)."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from chinwag.actions.auth import authenticate
+from chinwag.actions.deps import Deps
+from chinwag.domain.errors import Unauthorized
+from chinwag.domain.models import User
+
+
+def get_deps(request: Request) -> Deps:
+    deps: Deps = request.app.state.deps
+    return deps
+
+
+DepsDep = Annotated[Deps, Depends(get_deps)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    deps: Deps
+    user: User
+    token: str
+
+
+def presented_credentials(request: Request) -> tuple[str, str] | None:
+    headers = request.headers
+    user_id = headers.get("x-user-id") or request.cookies.get("rc_uid")
+    token = headers.get("x-auth-token") or request.cookies.get("rc_token")
+    if user_id and token:
+        return user_id, token
+    return None
+
+
+async def get_caller(request: Request, deps: DepsDep) -> Caller:
+    credentials = presented_credentials(request)
+    if credentials is None:
+        raise Unauthorized()
+    user = await authenticate(deps, *credentials)
+    return Caller(deps=deps, user=user, token=credentials[1])
+
+
+async def get_optional_caller(request: Request, deps: DepsDep) -> Caller | None:
+    if presented_credentials(request) is None:
+        return None
+    return await get_caller(request, deps)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+OptionalCallerDep = Annotated[Caller | None, Depends(get_optional_caller)]

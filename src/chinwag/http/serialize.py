@@ -1,0 +1,134 @@
+"""Domain records in Rocket.Chat's REST shapes (field names, ISO dates)."""
+
+from datetime import datetime
+from typing import Any
+
+from chinwag.actions.deps import Deps
+from chinwag.domain.models import Invite, Room, User
+from chinwag.domain.settings_registry import PREFERENCE_KEYS, PREFERENCE_PREFIX
+
+
+def iso(value: datetime | None) -> str | None:
+    """`2024-05-01T12:00:00.000Z`, as Rocket.Chat's REST API writes dates."""
+    if value is None:
+        return None
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def user_public(user: User) -> dict[str, Any]:
+    """What any signed-in user may see of another."""
+    return _drop_none(
+        {
+            "_id": user.id,
+            "type": user.type.value,
+            "status": user.status.value,
+            "active": user.active,
+            "name": user.name,
+            "username": user.username,
+            "nickname": user.nickname,
+            "bio": user.bio,
+            "utcOffset": user.utc_offset,
+            "statusText": user.status_text,
+            "avatarETag": user.avatar_etag,
+            "roles": list(user.roles),
+        }
+    )
+
+
+def emails(user: User) -> list[dict[str, Any]] | None:
+    if not user.email:
+        return None
+    return [{"address": user.email, "verified": user.email_verified}]
+
+
+def user_full(user: User) -> dict[str, Any]:
+    """Everything but secrets: for the user themself and for user administrators."""
+    return _drop_none(
+        {
+            **user_public(user),
+            "emails": emails(user),
+            "createdAt": iso(user.created_at),
+            "_updatedAt": iso(user.updated_at),
+            "lastLogin": iso(user.last_login),
+            "statusConnection": user.status_connection.value,
+            "statusDefault": user.status_default.value,
+            "requirePasswordChange": user.require_password_change or None,
+            "customFields": user.custom_fields or None,
+            "language": user.language,
+            "reason": user.reason,
+            "avatarOrigin": user.avatar_origin,
+            "inviteToken": None,
+        }
+    )
+
+
+def preferences(deps: Deps, user: User) -> dict[str, Any]:
+    """The `Accounts_Default_User_Preferences_*` defaults overlaid with the user's own."""
+    defaults = {key: deps.settings.get(PREFERENCE_PREFIX + key) for key in PREFERENCE_KEYS}
+    return {**defaults, **user.preferences}
+
+
+def avatar_url(deps: Deps, user: User) -> str:
+    return f"{deps.settings.str('Site_Url').rstrip('/')}/avatar/{user.username}"
+
+
+def me(deps: Deps, user: User) -> dict[str, Any]:
+    """The signed-in user's own profile, as `me` and login's `data.me` return it."""
+    body = user_full(user)
+    body.pop("createdAt", None)
+    body.pop("lastLogin", None)
+    body.update(
+        {
+            "email": user.email,
+            "avatarUrl": avatar_url(deps, user),
+            "settings": {"preferences": preferences(deps, user), "profile": {}},
+            "isOAuthUser": False,
+            "services": {"password": {"exists": user.has_password}},
+        }
+    )
+    return _drop_none(body)
+
+
+def room(r: Room) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "_id": r.id,
+        "t": r.type.value,
+        "name": r.name,
+        "fname": r.fname,
+        "ts": iso(r.created_at),
+        "_updatedAt": iso(r.updated_at),
+        "msgs": r.msgs,
+        "usersCount": r.users_count,
+        "default": r.is_default,
+        "ro": r.read_only,
+        "sysMes": True,
+        "topic": r.topic,
+        "description": r.description,
+        "announcement": r.announcement,
+        "archived": r.archived or None,
+        "lm": iso(r.last_message_at),
+        "prid": r.parent_id,
+        "joinCodeRequired": bool(r.join_code) or None,
+    }
+    if r.creator is not None:
+        body["u"] = {"_id": r.creator.id, "username": r.creator.username}
+    return _drop_none(body)
+
+
+def invite(deps: Deps, i: Invite) -> dict[str, Any]:
+    return {
+        "_id": i.id,
+        "rid": i.room_id,
+        "userId": i.creator_id,
+        "createdAt": iso(i.created_at),
+        "_updatedAt": iso(i.updated_at),
+        "expires": iso(i.expires_at),
+        "days": i.days,
+        "maxUses": i.max_uses,
+        "uses": i.uses,
+        "url": f"{deps.settings.str('Site_Url').rstrip('/')}/invite/{i.id}",
+    }

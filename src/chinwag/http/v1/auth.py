@@ -1,0 +1,114 @@
+"""/api/info, login, logout, me."""
+
+from typing import Any
+
+from fastapi import APIRouter, Body
+from starlette.responses import Response
+
+from chinwag import ROCKETCHAT_API_VERSION, __version__
+from chinwag.actions.access import can
+from chinwag.actions.auth import (
+    LoginFailed,
+    Session,
+    login_with_password,
+    login_with_resume,
+    logout,
+)
+from chinwag.domain.errors import InvalidParams
+from chinwag.domain.passwords import sha256_hex
+from chinwag.http import serialize
+from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep
+from chinwag.http.envelope import JSON, ok
+
+router = APIRouter(tags=["auth"])
+info_router = APIRouter(tags=["server"])
+
+
+@info_router.get("/api/info", summary="Server version")
+@info_router.get("/api/v1/info", summary="Server version", include_in_schema=False)
+async def api_info(caller: OptionalCallerDep) -> Response:
+    body: dict[str, Any] = {
+        "version": ROCKETCHAT_API_VERSION,
+        "minimumClientVersions": {"desktop": "3.9.0", "mobile": "4.0.0"},
+        "chinwag": {"version": __version__},
+    }
+    if caller and can(caller.deps, caller.user, "view-statistics"):
+        body["info"] = {"version": ROCKETCHAT_API_VERSION, "build": {}, "commit": {}, "chinwag": __version__}
+    return ok(**body)
+
+
+def _digest(password: object) -> str:
+    """A plain password becomes its SHA-256 hex; a `{digest, algorithm}` passes through."""
+    if isinstance(password, str) and password:
+        return sha256_hex(password)
+    if isinstance(password, dict) and password.get("algorithm") == "sha-256":
+        digest = password.get("digest")
+        if isinstance(digest, str) and digest:
+            return digest
+    raise LoginFailed()
+
+
+def _identity(body: dict[str, Any]) -> tuple[str, str]:
+    user = body.get("user")
+    if isinstance(user, str) and user:
+        return user, "auto"
+    if isinstance(user, dict):
+        for key in ("username", "email"):
+            if isinstance(user.get(key), str) and user[key]:
+                return user[key], key
+    for key in ("username", "email"):
+        if isinstance(body.get(key), str) and body[key]:
+            return body[key], key
+    raise LoginFailed()
+
+
+def _login_failure(exc: LoginFailed) -> Response:
+    return JSON(
+        {"status": "error", "success": False, "error": exc.code, "message": exc.reason},
+        status_code=401,
+    )
+
+
+def _login_success(deps: DepsDep, session: Session) -> Response:
+    return ok(
+        status="success",
+        data={
+            "userId": session.user.id,
+            "authToken": session.token,
+            "me": serialize.me(deps, session.user),
+        },
+    )
+
+
+@router.post("/login", summary="Log in with a password, a password digest, or a resume token")
+async def login(deps: DepsDep, body: dict[str, Any] = Body(...)) -> Response:
+    try:
+        resume = body.get("resume")
+        if isinstance(resume, str) and resume:
+            session = await login_with_resume(deps, resume)
+        else:
+            identity, by = _identity(body)
+            session = await login_with_password(deps, identity, by, _digest(body.get("password")))
+    except LoginFailed as exc:
+        return _login_failure(exc)
+    return _login_success(deps, session)
+
+
+@router.post("/logout", summary="End the session of the presented token")
+@router.get("/logout", include_in_schema=False)
+async def api_logout(caller: CallerDep) -> Response:
+    await logout(caller.deps, caller.user, caller.token)
+    return ok(status="success", data={"message": "You've been logged out!"})
+
+
+@router.get("/me", summary="The signed-in user's profile")
+async def api_me(caller: CallerDep) -> Response:
+    body = serialize.me(caller.deps, caller.user)
+    return ok(**body)
+
+
+def require_string(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value:
+        raise InvalidParams(f"The '{key}' param is required")
+    return value

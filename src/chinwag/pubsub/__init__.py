@@ -1,0 +1,1 @@
+"""Bus backends: memory (one process) now; Redis joins for many processes."""

@@ -1,0 +1,57 @@
+"""Process configuration: one pydantic-settings tree read from CHINWAG_* environment variables."""
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from chinwag.storage.engine import normalise_url, sqlite_url
+
+OVERWRITE_PREFIX = "OVERWRITE_SETTING_"
+
+
+class Config(BaseSettings):
+    """How this process runs. Workspace settings (Rocket.Chat's ids) live in the database."""
+
+    model_config = SettingsConfigDict(env_prefix="CHINWAG_", extra="ignore")
+
+    data_dir: Path = Field(Path("chinwag-data"), description="Where the SQLite database and uploads live.")
+    database_url: str | None = Field(
+        None, description="postgresql://user@host/db to use PostgreSQL; SQLite in the data dir if unset."
+    )
+    redis_url: str | None = Field(None, description="redis://host:port for the shared bus (scale-out).")
+    site_url: str | None = Field(None, description="Public URL of the server; forces Site_Url.")
+    host: str = "127.0.0.1"
+    port: int = 3000
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["console", "json"] = "console"
+    bcrypt_rounds: int = Field(10, ge=4, le=16, description="bcrypt cost for new password hashes.")
+    admin_username: str | None = Field(None, validation_alias=AliasChoices("ADMIN_USERNAME", "CHINWAG_ADMIN_USERNAME"))
+    admin_pass: str | None = Field(None, validation_alias=AliasChoices("ADMIN_PASS", "CHINWAG_ADMIN_PASS"))
+    admin_email: str | None = Field(None, validation_alias=AliasChoices("ADMIN_EMAIL", "CHINWAG_ADMIN_EMAIL"))
+    admin_name: str | None = Field(None, validation_alias=AliasChoices("ADMIN_NAME", "CHINWAG_ADMIN_NAME"))
+    create_tokens_secret: str | None = Field(
+        None,
+        validation_alias=AliasChoices("CREATE_TOKENS_FOR_USERS_SECRET", "CHINWAG_CREATE_TOKENS_SECRET"),
+        description="Secret that users.createToken callers must present; the endpoint is off without it.",
+    )
+    overwrite_settings: dict[str, str] = Field(default_factory=dict, exclude=True)
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "Config":
+        """Read the environment, including Rocket.Chat's OVERWRITE_SETTING_<id> variables."""
+        forced = {
+            key[len(OVERWRITE_PREFIX) :]: value
+            for key, value in os.environ.items()
+            if key.startswith(OVERWRITE_PREFIX)
+        }
+        values = {k: v for k, v in overrides.items() if v is not None}
+        return cls(overwrite_settings=forced, **values)  # type: ignore[arg-type]
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return normalise_url(self.database_url)
+        return sqlite_url(self.data_dir.resolve())

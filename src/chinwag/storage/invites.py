@@ -1,0 +1,99 @@
+"""Invite links and who used them."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chinwag.domain.models import Invite
+from chinwag.storage.tables import invite_uses, invites
+
+
+def _invite(row: sa.Row[Any]) -> Invite:
+    m = row._mapping
+    return Invite(
+        id=m["id"],
+        room_id=m["room_id"],
+        creator_id=m["creator_id"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+        expires_at=m["expires_at"],
+        days=m["days"],
+        max_uses=m["max_uses"],
+        uses=m["uses"],
+    )
+
+
+class InviteRepo:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def find_invite(self, invite_id: str) -> Invite | None:
+        query = sa.select(invites).where(invites.c.id == invite_id)
+        row = (await self.conn.execute(query)).first()
+        return _invite(row) if row else None
+
+    async def find_reusable_invite(
+        self, creator_id: str, room_id: str, days: int, max_uses: int, now: datetime
+    ) -> Invite | None:
+        """A live invite with the same creator, room, lifetime and use cap (Rocket.Chat reuses it)."""
+        query = (
+            sa.select(invites)
+            .where(
+                invites.c.creator_id == creator_id,
+                invites.c.room_id == room_id,
+                invites.c.days == days,
+                invites.c.max_uses == max_uses,
+                sa.or_(invites.c.expires_at.is_(None), invites.c.expires_at > now),
+                sa.or_(invites.c.max_uses == 0, invites.c.uses < invites.c.max_uses),
+            )
+            .order_by(invites.c.created_at.desc())
+            .limit(1)
+        )
+        row = (await self.conn.execute(query)).first()
+        return _invite(row) if row else None
+
+    async def insert_invite(self, values: Mapping[str, Any]) -> None:
+        await self.conn.execute(invites.insert().values(**values))
+
+    async def list_invites(self, room_ids: list[str] | None = None) -> list[Invite]:
+        query = sa.select(invites).order_by(invites.c.created_at)
+        if room_ids is not None:
+            query = query.where(invites.c.room_id.in_(room_ids))
+        return [_invite(r) for r in await self.conn.execute(query)]
+
+    async def delete_invite(self, invite_id: str) -> bool:
+        result = await self.conn.execute(invites.delete().where(invites.c.id == invite_id))
+        await self.conn.execute(invite_uses.delete().where(invite_uses.c.invite_id == invite_id))
+        return bool(result.rowcount)
+
+    async def record_use(
+        self, invite_id: str, user_id: str, at: datetime, registered: bool
+    ) -> bool:
+        """Count a new member through this invite; False if the cap was reached meanwhile."""
+        result = await self.conn.execute(
+            invites.update()
+            .where(
+                invites.c.id == invite_id,
+                sa.or_(invites.c.max_uses == 0, invites.c.uses < invites.c.max_uses),
+            )
+            .values(uses=invites.c.uses + 1, updated_at=at)
+        )
+        if not result.rowcount:
+            return False
+        await self.conn.execute(
+            invite_uses.insert().values(
+                invite_id=invite_id, user_id=user_id, used_at=at, registered=registered
+            )
+        )
+        return True
+
+    async def list_invite_users(self, invite_id: str) -> list[tuple[str, datetime]]:
+        query = (
+            sa.select(invite_uses.c.user_id, invite_uses.c.used_at)
+            .where(invite_uses.c.invite_id == invite_id)
+            .order_by(invite_uses.c.used_at)
+        )
+        return [(uid, at) for uid, at in await self.conn.execute(query)]

@@ -1,0 +1,25 @@
+"""The unit of work: one transaction, the repositories bound to it, and the events it emits."""
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chinwag.events.types import Event
+from chinwag.storage.config import ConfigRepo
+from chinwag.storage.invites import InviteRepo
+from chinwag.storage.rooms import RoomRepo
+from chinwag.storage.tokens import TokenRepo
+from chinwag.storage.users import UserRepo
+
+
+class UnitOfWork:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.users = UserRepo(conn)
+        self.tokens = TokenRepo(conn)
+        self.rooms = RoomRepo(conn)
+        self.invites = InviteRepo(conn)
+        self.config = ConfigRepo(conn)
+        self.events: list[Event] = []
+
+    def emit(self, event: Event) -> None:
+        """Queue an event; it reaches the bus only after the transaction commits."""
+        self.events.append(event)
