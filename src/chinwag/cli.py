@@ -20,11 +20,16 @@ console = Console(stderr=True)
 
 DataOpt = Annotated[
     Path | None,
-    typer.Option("--data", help="Data directory for the SQLite database [env CHINWAG_DATA_DIR; default ./chinwag-data]."),
+    typer.Option(
+        "--data",
+        help="Data directory for the SQLite database [env CHINWAG_DATA_DIR; default ./chinwag-data].",
+    ),
 ]
 DbOpt = Annotated[
     str | None,
-    typer.Option("--database-url", help="postgresql://... to use PostgreSQL [env CHINWAG_DATABASE_URL]."),
+    typer.Option(
+        "--database-url", help="postgresql://... to use PostgreSQL [env CHINWAG_DATABASE_URL]."
+    ),
 ]
 
 
@@ -44,21 +49,31 @@ def _where(config) -> str:  # type: ignore[no-untyped-def]
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on [env CHINWAG_HOST; default 127.0.0.1].")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on [env CHINWAG_PORT; default 3000].")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on [env CHINWAG_HOST; default 127.0.0.1].")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on [env CHINWAG_PORT; default 3000].")
+    ] = None,
     data: DataOpt = None,
     database_url: DbOpt = None,
-    site_url: Annotated[str | None, typer.Option(help="Public URL; forces Site_Url [env CHINWAG_SITE_URL].")] = None,
-    log_level: Annotated[str | None, typer.Option(help="debug, info, warning or error [env CHINWAG_LOG_LEVEL].")] = None,
+    site_url: Annotated[
+        str | None, typer.Option(help="Public URL; forces Site_Url [env CHINWAG_SITE_URL].")
+    ] = None,
+    log_level: Annotated[
+        str | None, typer.Option(help="debug, info, warning or error [env CHINWAG_LOG_LEVEL].")
+    ] = None,
 ) -> None:
     """Run the server: migrate, bootstrap, then serve REST on /api and the web client on /."""
     import uvicorn
 
     from chinwag.app import build_deps, create_app
 
-    config = _config(data, database_url, host=host, port=port, site_url=site_url, log_level=log_level)
+    config = _config(
+        data, database_url, host=host, port=port, site_url=site_url, log_level=log_level
+    )
     logging.configure(config.log_level, config.log_format)
-    url = config.site_url or f"http://{'localhost' if config.host in ('127.0.0.1', '0.0.0.0') else config.host}:{config.port}"
+    url = config.site_url or config.listen_url
     console.print(f"[bold]Chinwag {__version__}[/bold]")
     console.print(f"  data:  {_where(config)}")
     console.print(f"  open:  {url}/  (REST API at {url}/api/v1, OpenAPI at {url}/api/docs)")
@@ -98,9 +113,21 @@ def migrate(data: DataOpt = None, database_url: DbOpt = None) -> None:
 def users_create(
     username: Annotated[str, typer.Argument(help="Login name.")],
     email: Annotated[str, typer.Option(help="Email address.")],
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Password (prompted if omitted).")],
-    name: Annotated[str | None, typer.Option(help="Display name (defaults to the username).")] = None,
-    admin: Annotated[bool, typer.Option("--admin", help="Give the account the admin role.")] = False,
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="Password (prompted if omitted).",
+        ),
+    ],
+    name: Annotated[
+        str | None, typer.Option(help="Display name (defaults to the username).")
+    ] = None,
+    admin: Annotated[
+        bool, typer.Option("--admin", help="Give the account the admin role.")
+    ] = False,
     data: DataOpt = None,
     database_url: DbOpt = None,
 ) -> None:

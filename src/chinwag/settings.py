@@ -17,24 +17,39 @@ class Config(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CHINWAG_", extra="ignore")
 
-    data_dir: Path = Field(Path("chinwag-data"), description="Where the SQLite database and uploads live.")
-    database_url: str | None = Field(
-        None, description="postgresql://user@host/db to use PostgreSQL; SQLite in the data dir if unset."
+    data_dir: Path = Field(
+        Path("chinwag-data"), description="Where the SQLite database and uploads live."
     )
-    redis_url: str | None = Field(None, description="redis://host:port for the shared bus (scale-out).")
+    database_url: str | None = Field(
+        None,
+        description="postgresql://user@host/db to use PostgreSQL; SQLite in the data dir if unset.",
+    )
+    redis_url: str | None = Field(
+        None, description="redis://host:port for the shared bus (scale-out)."
+    )
     site_url: str | None = Field(None, description="Public URL of the server; forces Site_Url.")
     host: str = "127.0.0.1"
     port: int = 3000
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["console", "json"] = "console"
     bcrypt_rounds: int = Field(10, ge=4, le=16, description="bcrypt cost for new password hashes.")
-    admin_username: str | None = Field(None, validation_alias=AliasChoices("ADMIN_USERNAME", "CHINWAG_ADMIN_USERNAME"))
-    admin_pass: str | None = Field(None, validation_alias=AliasChoices("ADMIN_PASS", "CHINWAG_ADMIN_PASS"))
-    admin_email: str | None = Field(None, validation_alias=AliasChoices("ADMIN_EMAIL", "CHINWAG_ADMIN_EMAIL"))
-    admin_name: str | None = Field(None, validation_alias=AliasChoices("ADMIN_NAME", "CHINWAG_ADMIN_NAME"))
+    admin_username: str | None = Field(
+        None, validation_alias=AliasChoices("ADMIN_USERNAME", "CHINWAG_ADMIN_USERNAME")
+    )
+    admin_pass: str | None = Field(
+        None, validation_alias=AliasChoices("ADMIN_PASS", "CHINWAG_ADMIN_PASS")
+    )
+    admin_email: str | None = Field(
+        None, validation_alias=AliasChoices("ADMIN_EMAIL", "CHINWAG_ADMIN_EMAIL")
+    )
+    admin_name: str | None = Field(
+        None, validation_alias=AliasChoices("ADMIN_NAME", "CHINWAG_ADMIN_NAME")
+    )
     create_tokens_secret: str | None = Field(
         None,
-        validation_alias=AliasChoices("CREATE_TOKENS_FOR_USERS_SECRET", "CHINWAG_CREATE_TOKENS_SECRET"),
+        validation_alias=AliasChoices(
+            "CREATE_TOKENS_FOR_USERS_SECRET", "CHINWAG_CREATE_TOKENS_SECRET"
+        ),
         description="Secret that users.createToken callers must present; the endpoint is off without it.",
     )
     overwrite_settings: dict[str, str] = Field(default_factory=dict, exclude=True)
@@ -49,6 +64,11 @@ class Config(BaseSettings):
         }
         values = {k: v for k, v in overrides.items() if v is not None}
         return cls(overwrite_settings=forced, **values)  # type: ignore[arg-type]
+
+    @property
+    def listen_url(self) -> str:
+        host = "localhost" if self.host in ("127.0.0.1", "0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def effective_database_url(self) -> str:

@@ -68,17 +68,17 @@ async def _first_admin_needed(uow: UnitOfWork) -> bool:
     return await uow.users.count_users(admins) == 0
 
 
-async def insert_user(
-    deps: Deps, uow: UnitOfWork, new: NewUser, password_hash: str | None
-) -> User:
+async def insert_user(deps: Deps, uow: UnitOfWork, new: NewUser, password_hash: str | None) -> User:
     """Validate and store a new account inside the caller's transaction."""
     validate_username(deps, new.username)
     await require_free_username(uow, new.username)
     if new.email:
         validate_email(deps, new.email)
         await require_free_email(uow, new.email)
-    roles = list(new.roles) if new.roles is not None else split_list(
-        deps.settings.str("Accounts_Registration_Users_Default_Roles")
+    roles = (
+        list(new.roles)
+        if new.roles is not None
+        else split_list(deps.settings.str("Accounts_Registration_Users_Default_Roles"))
     )
     active = new.active
     if new.type == UserType.USER and await _first_admin_needed(uow):
@@ -120,7 +120,12 @@ async def insert_user(
 
 
 async def add_member(
-    deps: Deps, uow: UnitOfWork, room: Room, user_id: str, username: str, roles: tuple[str, ...] = ()
+    deps: Deps,
+    uow: UnitOfWork,
+    room: Room,
+    user_id: str,
+    username: str,
+    roles: tuple[str, ...] = (),
 ) -> bool:
     """Subscribe a user to a room; False if they already were."""
     if await uow.rooms.find_subscription(room.id, user_id):

@@ -88,6 +88,9 @@ async def _force_settings(deps: Deps, uow: UnitOfWork) -> None:
     forced = dict(deps.config.overwrite_settings)
     if deps.config.site_url:
         forced.setdefault("Site_Url", deps.config.site_url)
+    elif "Site_Url" not in await uow.config.list_setting_values():
+        # Until an operator sets it, links point where this server first listened.
+        forced.setdefault("Site_Url", deps.config.listen_url)
     for setting_id, raw in forced.items():
         definition = BY_ID.get(setting_id)
         if definition is None:

@@ -26,7 +26,8 @@ class UserSelector:
 
 def user_param_missing() -> ChinwagError:
     return ChinwagError(
-        "error-user-param-not-provided", 'The required "userId" or "username" param was not provided'
+        "error-user-param-not-provided",
+        'The required "userId" or "username" param was not provided',
     )
 
 

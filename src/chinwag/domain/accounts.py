@@ -64,6 +64,4 @@ def check_email(
         raise ChinwagError("error-invalid-domain", "The email domain is not allowed")
     refused = set(blocked) | (DISPOSABLE_DOMAINS if block_disposable else set())
     if any(_domain_matches(domain, d) for d in refused):
-        raise ChinwagError(
-            "error-email-domain-blacklisted", "The email domain is blacklisted"
-        )
+        raise ChinwagError("error-email-domain-blacklisted", "The email domain is blacklisted")

@@ -53,7 +53,11 @@ def _describe(error: dict[str, Any]) -> str:
 async def validation_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     messages = [_describe(e) for e in exc.errors()]
-    body = {"success": False, "error": "; ".join(messages) or "Invalid params", "errorType": "invalid-params"}
+    body = {
+        "success": False,
+        "error": "; ".join(messages) or "Invalid params",
+        "errorType": "invalid-params",
+    }
     return JSON(body, status_code=400)
 
 

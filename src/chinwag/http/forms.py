@@ -40,7 +40,10 @@ class FormAsJson:
         new_headers = [
             (k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-length")
         ]
-        new_headers += [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+        new_headers += [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(payload)).encode()),
+        ]
         sent = False
 
         async def replay() -> Message:

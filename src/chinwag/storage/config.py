@@ -99,7 +99,9 @@ class ConfigRepo:
         result = await self.conn.execute(sa.select(permissions).order_by(permissions.c.id))
         return [Permission(id=r.id, roles=tuple(r.roles), updated_at=r.updated_at) for r in result]
 
-    async def upsert_permission(self, permission_id: str, role_ids: Sequence[str], at: datetime) -> None:
+    async def upsert_permission(
+        self, permission_id: str, role_ids: Sequence[str], at: datetime
+    ) -> None:
         updated = await self.conn.execute(
             permissions.update()
             .where(permissions.c.id == permission_id)
@@ -111,13 +113,19 @@ class ConfigRepo:
             )
 
     # statistics
-    async def insert_statistics(self, snapshot_id: str, at: datetime, data: Mapping[str, Any]) -> None:
-        await self.conn.execute(statistics.insert().values(id=snapshot_id, created_at=at, data=data))
+    async def insert_statistics(
+        self, snapshot_id: str, at: datetime, data: Mapping[str, Any]
+    ) -> None:
+        await self.conn.execute(
+            statistics.insert().values(id=snapshot_id, created_at=at, data=data)
+        )
 
     async def list_statistics(
         self, offset: int, count: int | None
     ) -> tuple[list[tuple[str, datetime, dict[str, Any]]], int]:
-        total = (await self.conn.execute(sa.select(sa.func.count()).select_from(statistics))).scalar_one()
+        total = (
+            await self.conn.execute(sa.select(sa.func.count()).select_from(statistics))
+        ).scalar_one()
         query = sa.select(statistics).order_by(statistics.c.created_at.desc()).offset(offset)
         if count is not None:
             query = query.limit(count)

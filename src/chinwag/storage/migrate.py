@@ -40,9 +40,7 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
 
 async def current_revision(engine: AsyncEngine) -> str | None:
     async with engine.connect() as conn:
-        has_table = await conn.run_sync(
-            lambda c: sa.inspect(c).has_table("alembic_version")
-        )
+        has_table = await conn.run_sync(lambda c: sa.inspect(c).has_table("alembic_version"))
         if not has_table:
             return None
         result = await conn.execute(sa.text("SELECT version_num FROM alembic_version"))

@@ -109,9 +109,7 @@ class RoomRepo:
         query = sa.select(subscriptions.c.room_id).where(subscriptions.c.user_id == user_id)
         return list((await self.conn.execute(query)).scalars())
 
-    async def rename_user_in_subscriptions(
-        self, user_id: str, username: str, at: datetime
-    ) -> None:
+    async def rename_user_in_subscriptions(self, user_id: str, username: str, at: datetime) -> None:
         await self.conn.execute(
             subscriptions.update()
             .where(subscriptions.c.user_id == user_id)

@@ -95,7 +95,9 @@ class UserFilter:
             out.append(users.c.id.in_(self.ids))
         if self.role:
             out.append(
-                users.c.id.in_(sa.select(user_roles.c.user_id).where(user_roles.c.role_id == self.role))
+                users.c.id.in_(
+                    sa.select(user_roles.c.user_id).where(user_roles.c.role_id == self.role)
+                )
             )
         return out
 
@@ -218,7 +220,5 @@ class UserRepo:
     async def deactivate_users(self, user_ids: Sequence[str], at: datetime) -> None:
         if user_ids:
             await self.conn.execute(
-                users.update()
-                .where(users.c.id.in_(user_ids))
-                .values(active=False, updated_at=at)
+                users.update().where(users.c.id.in_(user_ids)).values(active=False, updated_at=at)
             )

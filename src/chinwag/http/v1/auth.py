@@ -33,7 +33,12 @@ async def api_info(caller: OptionalCallerDep) -> Response:
         "chinwag": {"version": __version__},
     }
     if caller and can(caller.deps, caller.user, "view-statistics"):
-        body["info"] = {"version": ROCKETCHAT_API_VERSION, "build": {}, "commit": {}, "chinwag": __version__}
+        body["info"] = {
+            "version": ROCKETCHAT_API_VERSION,
+            "build": {},
+            "commit": {},
+            "chinwag": __version__,
+        }
     return ok(**body)
 
 

@@ -1,0 +1,174 @@
+"""Fixtures: a fresh database per test (SQLite, or PostgreSQL when CHINWAG_TEST_DATABASE_URL is
+set), the app behind an in-process HTTP client, and personas that register and log in."""
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI
+
+from chinwag.actions.bootstrap import bootstrap
+from chinwag.actions.deps import Deps
+from chinwag.app import build_deps, create_app
+from chinwag.settings import Config
+from chinwag.storage.engine import create_engine
+from chinwag.storage.migrate import upgrade
+from chinwag.storage.tables import metadata
+
+PG_URL = os.environ.get("CHINWAG_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery staple"
+
+
+def backend_name() -> str:
+    return "postgresql" if PG_URL else "sqlite"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """A migrated SQLite file made once; each test copies it instead of migrating again."""
+    if PG_URL:
+        return None
+    import asyncio
+
+    path = tmp_path_factory.mktemp("template") / "chinwag.db"
+
+    async def make() -> None:
+        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        await upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(make())
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_migrated() -> bool:
+    if not PG_URL:
+        return False
+    import asyncio
+
+    async def make() -> None:
+        engine = create_engine(PG_URL)
+        await upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(make())
+    return True
+
+
+async def _truncate(deps: Deps) -> None:
+    names = ", ".join(t.name for t in metadata.sorted_tables)
+    async with deps.engine.begin() as conn:
+        await conn.execute(sa.text(f"TRUNCATE {names} CASCADE"))
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
+    for key in list(os.environ):
+        if key.startswith("OVERWRITE_SETTING_") or key in ("ADMIN_USERNAME", "ADMIN_PASS"):
+            monkeypatch.delenv(key)
+    return Config(
+        data_dir=tmp_path / "data",
+        database_url=PG_URL,
+        bcrypt_rounds=4,
+        site_url="http://chinwag.test",
+    )
+
+
+@pytest.fixture
+async def deps(
+    config: Config, sqlite_template: Path | None, pg_migrated: bool
+) -> AsyncIterator[Deps]:
+    if sqlite_template is not None:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(sqlite_template, config.data_dir / "chinwag.db")
+    deps = build_deps(config)
+    if pg_migrated:
+        await _truncate(deps)
+    await bootstrap(deps)
+    yield deps
+    await deps.engine.dispose()
+
+
+@pytest.fixture
+def app(deps: Deps) -> FastAPI:
+    return create_app(deps, migrate=False)
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://chinwag.test") as c:
+        yield c
+
+
+@dataclass
+class Persona:
+    """A registered, logged-in user: `headers` authenticate requests as them."""
+
+    id: str
+    username: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-User-Id": self.id, "X-Auth-Token": self.token}
+
+
+async def sign_up(client: httpx.AsyncClient, username: str, **extra: object) -> Persona:
+    body = {
+        "username": username,
+        "email": f"{username}@example.com",
+        "pass": PASSWORD,
+        "name": username.title(),
+        **extra,
+    }
+    r = await client.post("/api/v1/users.register", json=body)
+    assert r.status_code == 200, r.text
+    return await log_in(client, username)
+
+
+async def log_in(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> Persona:
+    r = await client.post("/api/v1/login", json={"user": username, "password": password})
+    assert r.status_code == 200, r.text
+    data = r.json()["data"]
+    return Persona(id=data["userId"], username=username, token=data["authToken"])
+
+
+@pytest.fixture
+async def admin(client: httpx.AsyncClient) -> Persona:
+    """The first user to register, who becomes admin."""
+    return await sign_up(client, "boss")
+
+
+@pytest.fixture
+async def alice(client: httpx.AsyncClient, admin: Persona) -> Persona:
+    return await sign_up(client, "alice")
+
+
+@pytest.fixture
+async def bob(client: httpx.AsyncClient, admin: Persona) -> Persona:
+    return await sign_up(client, "bob")
+
+
+def assert_error(
+    r: httpx.Response, status: int, error_type: str | None = None
+) -> dict[str, object]:
+    """The response is Rocket.Chat's error envelope with this status (and errorType)."""
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert body["success"] is False, body
+    assert isinstance(body["error"], str) and body["error"], body
+    if error_type is not None:
+        assert body.get("errorType") == error_type, body
+    return body
+
+
+@pytest.fixture
+def anyio_backend() -> Iterator[str]:
+    yield "asyncio"
