@@ -1,0 +1,1 @@
+"""Load generators and the performance report. Run `python -m bench --help`."""

@@ -1,0 +1,78 @@
+"""A small keep-alive HTTP/1.1 load generator on asyncio streams (no client library overhead)."""
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+    def encode(self, host: str) -> bytes:
+        lines = [f"{self.method} {self.path} HTTP/1.1", f"Host: {host}"]
+        lines += [f"{k}: {v}" for k, v in self.headers.items()]
+        if self.body or self.method in ("POST", "PUT"):
+            lines += ["Content-Type: application/json", f"Content-Length: {len(self.body)}"]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode() + self.body
+
+
+@dataclass
+class Result:
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies_ms:
+            return 0.0
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    if length:
+        await reader.readexactly(length)
+    return status
+
+
+async def _worker(url: str, request: Request, until: float, result: Result) -> None:
+    parts = urlsplit(url)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    payload = request.encode(parts.netloc)
+    try:
+        while time.perf_counter() < until:
+            start = time.perf_counter()
+            writer.write(payload)
+            status = await _read_response(reader)
+            result.latencies_ms.append((time.perf_counter() - start) * 1000)
+            result.requests += 1
+            if status >= 400:
+                result.errors += 1
+    finally:
+        writer.close()
+
+
+async def load(url: str, request: Request, seconds: float, concurrency: int) -> Result:
+    """Send `request` over `concurrency` connections for `seconds`, as fast as answered."""
+    result = Result(requests=0, errors=0, seconds=0.0, latencies_ms=[])
+    start = time.perf_counter()
+    until = start + seconds
+    await asyncio.gather(*(_worker(url, request, until, result) for _ in range(concurrency)))
+    result.seconds = time.perf_counter() - start
+    return result

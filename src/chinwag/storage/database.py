@@ -1,0 +1,147 @@
+"""One interface over both stores: SQLite run inline on the event loop, PostgreSQL via asyncpg."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Protocol, TypeVar, TypeVarTuple, overload
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.sql.selectable import TypedReturnsRows
+
+from chinwag.storage.engine import is_sqlite, normalise_url
+
+T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
+
+
+class Conn(Protocol):
+    """What repositories need of a connection: SQLAlchemy's AsyncConnection has this shape."""
+
+    @property
+    def dialect(self) -> sa.Dialect: ...
+
+    @overload
+    async def execute(
+        self, statement: TypedReturnsRows[*Ts], parameters: Any = None
+    ) -> sa.CursorResult[*Ts]: ...
+
+    @overload
+    async def execute(
+        self, statement: sa.Executable, parameters: Any = None
+    ) -> sa.CursorResult[*tuple[Any, ...]]: ...
+
+    def begin_nested(self) -> AbstractAsyncContextManager[Any]: ...
+
+    async def run_sync(self, fn: Callable[..., T], *args: Any) -> T: ...
+
+    async def commit(self) -> None: ...
+
+
+class InlineConnection:
+    """A synchronous SQLite connection behind Conn's awaitables.
+
+    SQLite answers a point query in tens of microseconds; handing each statement to a
+    thread (as aiosqlite does) costs more than the query and fights for the GIL, so
+    statements run right here on the event loop thread.
+    """
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.sync = conn
+
+    @property
+    def dialect(self) -> sa.Dialect:
+        return self.sync.dialect
+
+    @overload
+    async def execute(
+        self, statement: TypedReturnsRows[*Ts], parameters: Any = None
+    ) -> sa.CursorResult[*Ts]: ...
+
+    @overload
+    async def execute(
+        self, statement: sa.Executable, parameters: Any = None
+    ) -> sa.CursorResult[*tuple[Any, ...]]: ...
+
+    async def execute(
+        self, statement: sa.Executable, parameters: Any = None
+    ) -> sa.CursorResult[*tuple[Any, ...]]:
+        return self.sync.execute(statement, parameters)
+
+    @asynccontextmanager
+    async def begin_nested(self) -> AsyncIterator[None]:
+        """A savepoint: the block's writes roll back alone if it raises."""
+        with self.sync.begin_nested():
+            yield
+
+    async def run_sync(self, fn: Callable[..., T], *args: Any) -> T:
+        return fn(self.sync, *args)
+
+    async def commit(self) -> None:
+        self.sync.commit()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # The sqlite3 module's own transaction handling skips BEGIN before DDL and SELECT;
+    # turn it off and let SQLAlchemy's "begin" event issue BEGIN (SQLAlchemy's pysqlite recipe).
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _sqlite_begin(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """Connections and transactions for the configured store."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalise_url(url)
+        self.is_sqlite = is_sqlite(self.url)
+        self._sync: sa.Engine | None = None
+        self._async: AsyncEngine | None = None
+        if self.is_sqlite:
+            sync_url = self.url.replace("sqlite+aiosqlite://", "sqlite+pysqlite://", 1)
+            self._sync = sa.create_engine(sync_url, pool_size=8, max_overflow=8)
+            sa.event.listen(self._sync, "connect", _sqlite_pragmas)
+            sa.event.listen(self._sync, "begin", _sqlite_begin)
+        else:
+            self._async = create_async_engine(
+                self.url, pool_size=10, max_overflow=10, pool_pre_ping=True
+            )
+
+    @property
+    def dialect(self) -> str:
+        return "sqlite" if self.is_sqlite else "postgresql"
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[Conn]:
+        """A transaction: committed when the block ends, rolled back if it raises."""
+        if self._sync is not None:
+            with self._sync.begin() as conn:
+                yield InlineConnection(conn)
+            return
+        assert self._async is not None
+        async with self._async.begin() as aconn:
+            yield aconn
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[Conn]:
+        """A connection for reads; whatever it writes is rolled back."""
+        if self._sync is not None:
+            with self._sync.connect() as conn:
+                yield InlineConnection(conn)
+            return
+        assert self._async is not None
+        async with self._async.connect() as aconn:
+            yield aconn
+
+    async def dispose(self) -> None:
+        if self._sync is not None:
+            self._sync.dispose()
+        if self._async is not None:
+            await self._async.dispose()

@@ -1,0 +1,87 @@
+"""Start a real `chinwag serve` process on a free port, for clients we did not write."""
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import asyncpg
+import httpx
+import sqlalchemy as sa
+
+ADMIN = ("admin", "admin-pass-123", "admin@example.com")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def fresh_pg_database(base_url: str, name: str) -> str:
+    """Drop and recreate database `name` on the server of base_url; return its URL."""
+    url = sa.make_url(base_url).set(drivername="postgresql")
+
+    async def recreate() -> None:
+        conn = await asyncpg.connect(url.set(database="postgres").render_as_string(False))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(recreate())
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@contextmanager
+def live_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A server on 127.0.0.1:<free port>, with an admin from ADMIN_USERNAME/ADMIN_PASS."""
+    port = free_port()
+    child_env = {
+        **os.environ,
+        "CHINWAG_BCRYPT_ROUNDS": "4",
+        "ADMIN_USERNAME": ADMIN[0],
+        "ADMIN_PASS": ADMIN[1],
+        "ADMIN_EMAIL": ADMIN[2],
+        "CHINWAG_LOG_FORMAT": "json",
+        **(env or {}),
+    }
+    log = (data_dir / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chinwag", "serve", "--port", str(port), "--data", str(data_dir)],
+        env=child_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, proc, data_dir / "server.log")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/api/info", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server did not start:\n{log.read_text()}")
