@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 import sqlalchemy as sa
@@ -16,7 +17,7 @@ from chinwag.actions.bootstrap import bootstrap
 from chinwag.actions.deps import Deps
 from chinwag.app import build_deps, create_app
 from chinwag.settings import Config
-from chinwag.storage.engine import create_engine
+from chinwag.storage.database import Database
 from chinwag.storage.migrate import upgrade
 from chinwag.storage.tables import metadata
 
@@ -38,9 +39,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     path = tmp_path_factory.mktemp("template") / "chinwag.db"
 
     async def make() -> None:
-        engine = create_engine(f"sqlite+aiosqlite:///{path}")
-        await upgrade(engine)
-        await engine.dispose()
+        db = Database(f"sqlite:///{path}")
+        await upgrade(db)
+        await db.dispose()
 
     asyncio.run(make())
     return path
@@ -53,17 +54,32 @@ def pg_migrated() -> bool:
     import asyncio
 
     async def make() -> None:
-        engine = create_engine(PG_URL)
-        await upgrade(engine)
-        await engine.dispose()
+        await ensure_pg_database(PG_URL)
+        db = Database(PG_URL)
+        await upgrade(db)
+        await db.dispose()
 
     asyncio.run(make())
     return True
 
 
+async def ensure_pg_database(url: str) -> None:
+    """Create the test database if the server lacks it; an unreachable server fails the run."""
+    target = sa.make_url(url).set(drivername="postgresql")
+    conn = await asyncpg.connect(target.set(database="postgres").render_as_string(False))
+    try:
+        exists = await conn.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", target.database
+        )
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{target.database}"')
+    finally:
+        await conn.close()
+
+
 async def _truncate(deps: Deps) -> None:
     names = ", ".join(t.name for t in metadata.sorted_tables)
-    async with deps.engine.begin() as conn:
+    async with deps.db.begin() as conn:
         await conn.execute(sa.text(f"TRUNCATE {names} CASCADE"))
 
 
@@ -92,7 +108,7 @@ async def deps(
         await _truncate(deps)
     await bootstrap(deps)
     yield deps
-    await deps.engine.dispose()
+    await deps.db.dispose()
 
 
 @pytest.fixture

@@ -11,12 +11,23 @@ from chinwag import __version__
 from chinwag.actions.bootstrap import bootstrap
 from chinwag.actions.deps import Deps
 from chinwag.domain.errors import ChinwagError
-from chinwag.http import envelope
+from chinwag.http import avatar, envelope
 from chinwag.http.forms import FormAsJson
-from chinwag.http.v1 import auth, users
+from chinwag.http.metrics import Metrics, MetricsMiddleware
+from chinwag.http.v1 import (
+    auth,
+    invites,
+    misc,
+    permissions,
+    profile,
+    roles,
+    settings,
+    tokens,
+    users,
+)
 from chinwag.pubsub.memory import MemoryBus
 from chinwag.settings import Config
-from chinwag.storage.engine import create_engine
+from chinwag.storage.database import Database
 from chinwag.storage.migrate import upgrade
 
 DESCRIPTION = """Chinwag speaks Rocket.Chat's REST API. Every response carries `success`;
@@ -27,12 +38,12 @@ Authenticate with the `X-User-Id` and `X-Auth-Token` headers that `login` return
 def build_deps(config: Config) -> Deps:
     if config.database_url is None:
         config.data_dir.mkdir(parents=True, exist_ok=True)
-    return Deps(config=config, engine=create_engine(config.effective_database_url), bus=MemoryBus())
+    return Deps(config=config, db=Database(config.effective_database_url), bus=MemoryBus())
 
 
 async def start(deps: Deps) -> None:
     """Migrate the schema and bootstrap the workspace."""
-    await upgrade(deps.engine)
+    await upgrade(deps.db)
     await bootstrap(deps)
 
 
@@ -43,7 +54,7 @@ def create_app(deps: Deps, *, migrate: bool = True) -> FastAPI:
             await start(deps)
         yield
         await deps.bus.close()
-        await deps.engine.dispose()
+        await deps.db.dispose()
 
     app = FastAPI(
         title="Chinwag",
@@ -60,7 +71,11 @@ def create_app(deps: Deps, *, migrate: bool = True) -> FastAPI:
     app.add_exception_handler(HTTPException, envelope.http_error)
     app.add_exception_handler(Exception, envelope.unexpected_error)
     app.add_middleware(FormAsJson)
+    metrics = Metrics()
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
     app.include_router(auth.info_router)
-    for section in (auth, users):
-        app.include_router(section.router, prefix="/api/v1")
+    app.include_router(avatar.router)
+    for section in (auth, users, profile, tokens, settings, roles, permissions, invites, misc):
+        app.include_router(section.router)
     return app

@@ -22,7 +22,7 @@ DataOpt = Annotated[
     Path | None,
     typer.Option(
         "--data",
-        help="Data directory for the SQLite database [env CHINWAG_DATA_DIR; default ./chinwag-data].",
+        help="Data directory for SQLite [env CHINWAG_DATA_DIR; default ./chinwag-data].",
     ),
 ]
 DbOpt = Annotated[
@@ -101,9 +101,9 @@ def migrate(data: DataOpt = None, database_url: DbOpt = None) -> None:
     async def run() -> str | None:
         try:
             await start(deps)
-            return await current_revision(deps.engine)
+            return await current_revision(deps.db)
         finally:
-            await deps.engine.dispose()
+            await deps.db.dispose()
 
     revision = asyncio.run(run())
     console.print(f"database {_where(config)} is at revision {revision}")
@@ -159,7 +159,7 @@ def users_create(
                 )
             return f"created {user.username} ({user.id}) with roles {', '.join(user.roles)}"
         finally:
-            await deps.engine.dispose()
+            await deps.db.dispose()
 
     try:
         console.print(asyncio.run(run()))

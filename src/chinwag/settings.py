@@ -50,7 +50,7 @@ class Config(BaseSettings):
         validation_alias=AliasChoices(
             "CREATE_TOKENS_FOR_USERS_SECRET", "CHINWAG_CREATE_TOKENS_SECRET"
         ),
-        description="Secret that users.createToken callers must present; the endpoint is off without it.",
+        description="Secret users.createToken callers must present; the endpoint is off without.",
     )
     overwrite_settings: dict[str, str] = Field(default_factory=dict, exclude=True)
 

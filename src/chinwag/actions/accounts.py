@@ -1,4 +1,4 @@
-"""Creating accounts: validation, the first-admin rule, default rooms. Used by every sign-up path."""
+"""Creating accounts: validation, the first-admin rule, default rooms; every sign-up path."""
 
 from dataclasses import dataclass, field
 

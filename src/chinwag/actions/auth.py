@@ -1,5 +1,6 @@
 """Logging in and out, and turning a presented token into a user."""
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ from chinwag.actions.deps import Deps
 from chinwag.domain.errors import ChinwagError, Unauthorized
 from chinwag.domain.ids import random_secret
 from chinwag.domain.models import User
-from chinwag.domain.passwords import check_digest, hash_login_token
+from chinwag.domain.passwords import check_digest, hash_login_token, sha256_hex
 from chinwag.events.types import UserLoggedOut
 from chinwag.storage.uow import UnitOfWork
 
@@ -76,8 +77,11 @@ async def login_with_resume(deps: Deps, token: str) -> Session:
 
 async def authenticate(deps: Deps, user_id: str, token: str) -> User:
     """The user behind an `X-User-Id` / `X-Auth-Token` pair, or Unauthorized."""
+    personal = deps.settings.bool("API_Enable_Personal_Access_Tokens")
     async with deps.reader() as uow:
-        owner = await uow.tokens.find_token_owner(hash_login_token(token), deps.clock.now())
+        owner = await uow.tokens.find_token_owner(
+            hash_login_token(token), deps.clock.now(), personal=personal
+        )
         if owner is None or owner != user_id:
             raise Unauthorized()
         user = await uow.users.find_by_id(user_id)
@@ -96,3 +100,39 @@ async def end_all_sessions(deps: Deps, uow: UnitOfWork, user_id: str) -> None:
     """Revoke every login token of a user and tell their open sessions to leave."""
     await uow.tokens.delete_user_tokens(user_id)
     uow.emit(UserLoggedOut(user_id=user_id))
+
+
+async def end_other_sessions(deps: Deps, uow: UnitOfWork, user_id: str, keep_token: str) -> None:
+    """Revoke every login token of a user but the presented one; other sessions must leave."""
+    kept = hash_login_token(keep_token)
+    await uow.tokens.delete_user_tokens(user_id, keep=kept)
+    uow.emit(UserLoggedOut(user_id=user_id, kept_token_hash=kept))
+
+
+SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+
+
+async def password_matches(deps: Deps, user_id: str, presented: str) -> bool:
+    """Does `presented` (the SHA-256 hex that web clients send, or the plain password) match?
+    Runs bcrypt off the loop; call it outside any transaction."""
+    async with deps.reader() as uow:
+        hashed = await uow.users.find_password_hash(user_id)
+    if hashed is None or not presented:
+        return False
+    # Most likely a digest; a plain password that happens to look like one is tried next.
+    looks_hashed = SHA256_HEX.fullmatch(presented) is not None
+    if looks_hashed and await deps.run_cpu(check_digest, presented.lower(), hashed):
+        return True
+    return await deps.run_cpu(check_digest, sha256_hex(presented), hashed)
+
+
+async def require_password_confirmation(deps: Deps, user: User, code: str | None) -> None:
+    """Rocket.Chat's password fallback for two-factor checks: sensitive changes to one's own
+    account need the current password (as `currentPassword` or the X-2FA-Code header)."""
+    if not user.has_password:
+        return  # nothing to confirm with; accounts without a password cannot use this check
+    details: dict[str, object] = {"method": "password"}
+    if not code:
+        raise ChinwagError("totp-required", "TOTP Required", details=details)
+    if not await password_matches(deps, user.id, code):
+        raise ChinwagError("totp-invalid", "TOTP Invalid", details=details)

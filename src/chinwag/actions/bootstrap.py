@@ -1,4 +1,4 @@
-"""First start and every start: roles, permissions, the GENERAL room, forced settings, the env admin."""
+"""Every start: roles, permissions, the GENERAL room, forced settings, the env admin."""
 
 import structlog
 

@@ -1,20 +1,19 @@
 """What every action is handed: the database, the bus, the clock, the settings and grants."""
 
 import asyncio
+import builtins
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from chinwag.domain.permissions import has_permission
 from chinwag.domain.settings_registry import BY_ID, SETTINGS, SettingValue
 from chinwag.events.bus import Bus
 from chinwag.events.types import Event
 from chinwag.settings import Config
-from chinwag.storage.engine import is_sqlite
+from chinwag.storage.database import Database
 from chinwag.storage.uow import UnitOfWork
 
 P = ParamSpec("P")
@@ -41,19 +40,20 @@ class SettingsCache:
                 self._values[setting_id] = value
                 self.updated_at[setting_id] = at
 
-    def get(self, setting_id: str) -> SettingValue:
+    def get(self, setting_id: builtins.str) -> SettingValue:
         return self._values[setting_id]
 
-    def bool(self, setting_id: str) -> bool:
-        return bool(self._values[setting_id])
+    # Named after the type they return, so call sites read `settings.bool("Accounts_...")`.
+    def bool(self, setting_id: builtins.str) -> builtins.bool:
+        return builtins.bool(self._values[setting_id])
 
-    def int(self, setting_id: str) -> int:
-        return int(self._values[setting_id])
+    def int(self, setting_id: builtins.str) -> builtins.int:
+        return builtins.int(self._values[setting_id])
 
-    def str(self, setting_id: str) -> str:
-        return str(self._values[setting_id])
+    def str(self, setting_id: builtins.str) -> builtins.str:
+        return builtins.str(self._values[setting_id])
 
-    def set(self, setting_id: str, value: SettingValue, at: datetime) -> None:
+    def set(self, setting_id: builtins.str, value: SettingValue, at: datetime) -> None:
         self._values[setting_id] = value
         self.updated_at[setting_id] = at
 
@@ -71,7 +71,7 @@ class Grants:
 @dataclass
 class Deps:
     config: Config
-    engine: AsyncEngine
+    db: Database
     bus: Bus
     clock: Clock = field(default_factory=Clock)
     settings: SettingsCache = field(default_factory=SettingsCache)
@@ -79,7 +79,7 @@ class Deps:
 
     def __post_init__(self) -> None:
         # SQLite has one writer: queue writers here rather than spin on "database is locked".
-        self._write_lock = asyncio.Lock() if is_sqlite(str(self.engine.url)) else None
+        self._write_lock = asyncio.Lock() if self.db.is_sqlite else None
 
     @asynccontextmanager
     async def uow(self) -> AsyncIterator[UnitOfWork]:
@@ -91,16 +91,16 @@ class Deps:
     @asynccontextmanager
     async def _begin(self) -> AsyncIterator[UnitOfWork]:
         if self._write_lock is None:
-            async with self.engine.begin() as conn:
+            async with self.db.begin() as conn:
                 yield UnitOfWork(conn)
             return
-        async with self._write_lock, self.engine.begin() as conn:
+        async with self._write_lock, self.db.begin() as conn:
             yield UnitOfWork(conn)
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[UnitOfWork]:
         """A read-only view; writes made through it are rolled back."""
-        async with self.engine.connect() as conn:
+        async with self.db.connect() as conn:
             yield UnitOfWork(conn)
 
     async def publish(self, events: Sequence[Event]) -> None:

@@ -1,43 +1,93 @@
-"""Invite links: create or reuse, list, revoke, validate, and join a room through one."""
+"""Invite links: create or reuse, list, revoke, validate, join a room through one, audit uses."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from chinwag.actions.access import can, require_room_permission
+from chinwag.actions.access import can, require_permission, require_room_permission
 from chinwag.actions.accounts import add_member
 from chinwag.actions.deps import Deps
-from chinwag.domain.errors import ChinwagError, InvalidParams, room_not_found
+from chinwag.domain.errors import ChinwagError
 from chinwag.domain.ids import invite_token
-from chinwag.domain.models import Invite, Room, User
-from chinwag.events.types import InviteUsed
+from chinwag.domain.models import Invite, Room, RoomType, User, UserRef
+from chinwag.events.types import InviteCreated, InviteRemoved, InviteUsed
 from chinwag.storage.uow import UnitOfWork
 
 ALLOWED_DAYS = (0, 1, 7, 15, 30)
 ALLOWED_MAX_USES = (0, 1, 5, 10, 25, 50, 100)
 
 
+@dataclass(frozen=True)
+class InviteUse:
+    """One member an invite brought in: who, when, and whether they signed up through it."""
+
+    user: UserRef
+    used_at: datetime
+    registered: bool
+
+
 def invalid_token() -> ChinwagError:
     return ChinwagError("error-invalid-token", "The invite token is invalid.")
 
 
-def invite_url(deps: Deps, invite: Invite) -> str:
-    return f"{deps.settings.str('Site_Url').rstrip('/')}/invite/{invite.id}"
+def invite_expired(field: str) -> ChinwagError:
+    """Rocket.Chat answers an expired and a used-up link alike; `details.field` tells them apart."""
+    return ChinwagError(
+        "error-invite-expired", "The invite token has expired.", details={"field": field}
+    )
+
+
+def invalid_invitation_id() -> ChinwagError:
+    return ChinwagError("invalid-invitation-id", "Invalid Invitation _id")
+
+
+def _check_terms(days: int, max_uses: int) -> None:
+    if days not in ALLOWED_DAYS:
+        raise ChinwagError(
+            "invalid-number-of-days",
+            "Invite should expire in 1, 7, 15 or 30 days, or send 0 to never expire.",
+        )
+    if max_uses not in ALLOWED_MAX_USES:
+        raise ChinwagError(
+            "invalid-number-of-uses",
+            "Invite should be valid for 1, 5, 10, 25, 50, 100 or infinite (0) uses.",
+        )
+
+
+async def _invitable_room(deps: Deps, uow: UnitOfWork, actor: User, room_id: str) -> Room:
+    """The room, if the actor belongs to it and may hand out links to it."""
+    room = await uow.rooms.find_room(room_id)
+    if room is None or not await uow.rooms.find_subscription(room_id, actor.id):
+        raise ChinwagError("error-invalid-room", "The rid field is invalid")
+    if room.type == RoomType.DIRECT:
+        raise ChinwagError(
+            "error-room-type-not-allowed", "Cannot create invite links for this room type"
+        )
+    await require_room_permission(deps, uow, actor, "create-invite-links", room_id)
+    return room
+
+
+def _invite_row(invite: Invite) -> dict[str, Any]:
+    return {
+        "id": invite.id,
+        "room_id": invite.room_id,
+        "creator_id": invite.creator_id,
+        "created_at": invite.created_at,
+        "updated_at": invite.updated_at,
+        "expires_at": invite.expires_at,
+        "days": invite.days,
+        "max_uses": invite.max_uses,
+        "uses": invite.uses,
+    }
 
 
 async def find_or_create_invite(
     deps: Deps, actor: User, room_id: str, days: int, max_uses: int
 ) -> Invite:
     """Rocket.Chat's findOrCreateInvite: the caller's live link with these terms, or a new one."""
-    if days not in ALLOWED_DAYS:
-        raise InvalidParams(f"days must be one of {list(ALLOWED_DAYS)}", "error-invalid-days")
-    if max_uses not in ALLOWED_MAX_USES:
-        raise InvalidParams(
-            f"maxUses must be one of {list(ALLOWED_MAX_USES)}", "error-invalid-max-uses"
-        )
+    _check_terms(days, max_uses)
     async with deps.uow() as uow:
-        room = await uow.rooms.find_room(room_id)
-        if room is None or not await uow.rooms.find_subscription(room_id, actor.id):
-            raise ChinwagError("error-invalid-room", "The rid field is invalid")
-        await require_room_permission(deps, uow, actor, "create-invite-links", room_id)
+        await _invitable_room(deps, uow, actor, room_id)
         now = deps.clock.now()
         existing = await uow.invites.find_reusable_invite(actor.id, room_id, days, max_uses, now)
         if existing is not None:
@@ -53,24 +103,13 @@ async def find_or_create_invite(
             max_uses=max_uses,
             uses=0,
         )
-        await uow.invites.insert_invite(
-            {
-                "id": invite.id,
-                "room_id": invite.room_id,
-                "creator_id": invite.creator_id,
-                "created_at": now,
-                "updated_at": now,
-                "expires_at": invite.expires_at,
-                "days": days,
-                "max_uses": max_uses,
-                "uses": 0,
-            }
-        )
+        await uow.invites.insert_invite(_invite_row(invite))
+        uow.emit(InviteCreated(invite_id=invite.id, room_id=room_id, creator_id=actor.id))
     return invite
 
 
 async def list_invites(deps: Deps, actor: User) -> list[Invite]:
-    """Every invite for admins (create-invite-links globally); otherwise those of rooms one may manage."""
+    """Every invite for holders of create-invite-links; otherwise those of rooms one manages."""
     async with deps.reader() as uow:
         if can(deps, actor, "create-invite-links"):
             return await uow.invites.list_invites()
@@ -83,38 +122,37 @@ async def list_invites(deps: Deps, actor: User) -> list[Invite]:
 
 
 async def remove_invite(deps: Deps, actor: User, invite_id: str) -> None:
+    """Revoke a link. Emits InviteRemoved."""
     async with deps.uow() as uow:
         invite = await uow.invites.find_invite(invite_id)
         if invite is None:
-            raise ChinwagError("invalid-invitation-id", "Invalid invitation id")
+            raise invalid_invitation_id()
         await require_room_permission(deps, uow, actor, "create-invite-links", invite.room_id)
         await uow.invites.delete_invite(invite_id)
+        uow.emit(InviteRemoved(invite_id=invite_id, room_id=invite.room_id, by=actor.id))
 
 
 def _require_live(invite: Invite, now: datetime) -> None:
     if invite.expires_at is not None and invite.expires_at <= now:
-        raise ChinwagError("error-invite-expired", "The invite token has expired.")
+        raise invite_expired("expires")
     if invite.max_uses and invite.uses >= invite.max_uses:
-        raise ChinwagError(
-            "error-invite-reached-max-usage", "The invite token has reached its maximum usage."
-        )
+        raise invite_expired("maxUses")
 
 
 async def live_invite(deps: Deps, uow: UnitOfWork, token: str) -> tuple[Invite, Room]:
     """The invite behind a token and its room, refusing unknown, expired or used-up links."""
-    if not token:
-        raise invalid_token()
-    invite = await uow.invites.find_invite(token)
+    invite = await uow.invites.find_invite(token) if token else None
     if invite is None:
         raise invalid_token()
-    _require_live(invite, deps.clock.now())
     room = await uow.rooms.find_room(invite.room_id)
     if room is None:
         raise ChinwagError("error-invalid-room", "The invite token is invalid.")
+    _require_live(invite, deps.clock.now())
     return invite, room
 
 
 async def validate_invite_token(deps: Deps, token: str) -> bool:
+    """Whether a token would let someone in right now; never raises."""
     async with deps.reader() as uow:
         try:
             await live_invite(deps, uow, token)
@@ -126,15 +164,16 @@ async def validate_invite_token(deps: Deps, token: str) -> bool:
 async def redeem_invite(
     deps: Deps, uow: UnitOfWork, invite: Invite, room: Room, user: User, registered: bool
 ) -> None:
-    """Join the invite's room; a use is counted only for a new member."""
+    """Join the invite's room. A use is counted once per new member. Emits InviteUsed."""
     if await uow.rooms.find_subscription(room.id, user.id):
         return
-    if not await uow.invites.record_use(invite.id, user.id, deps.clock.now(), registered):
-        raise ChinwagError(
-            "error-invite-reached-max-usage", "The invite token has reached its maximum usage."
-        )
-    await add_member(deps, uow, room, user.id, user.username or "")
-    uow.emit(InviteUsed(invite_id=invite.id, room_id=room.id, user_id=user.id))
+    # Someone who left and comes back through the same link is not a new member.
+    if not await uow.invites.has_used(invite.id, user.id):
+        if not await uow.invites.record_use(invite.id, user.id, deps.clock.now(), registered):
+            raise invite_expired("maxUses")
+        uow.emit(InviteUsed(invite_id=invite.id, room_id=room.id, user_id=user.id))
+    if user.username:  # without a username the join waits until one is chosen, as in Rocket.Chat
+        await add_member(deps, uow, room, user.id, user.username)
 
 
 async def use_invite_token(deps: Deps, actor: User, token: str) -> Room:
@@ -146,9 +185,16 @@ async def use_invite_token(deps: Deps, actor: User, token: str) -> Room:
     return room
 
 
-async def invite_room(deps: Deps, room_id: str) -> Room:
+async def list_invite_uses(deps: Deps, actor: User, invite_id: str) -> list[InviteUse]:
+    """Who came in through a link (kept after the link is revoked). User administrators only."""
+    require_permission(deps, actor, "view-user-administration")
     async with deps.reader() as uow:
-        room = await uow.rooms.find_room(room_id)
-    if room is None:
-        raise room_not_found()
-    return room
+        rows = await uow.invites.list_invite_uses(invite_id)
+        if not rows and await uow.invites.find_invite(invite_id) is None:
+            raise invalid_invitation_id()
+    return [
+        InviteUse(
+            user=UserRef(id=uid, username=username or "", name=name), used_at=at, registered=reg
+        )
+        for uid, username, name, at, reg in rows
+    ]

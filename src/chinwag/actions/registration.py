@@ -1,5 +1,6 @@
 """Self sign-up (users.register) under the workspace's registration policy."""
 
+import hmac
 from dataclasses import dataclass
 
 from chinwag.actions.accounts import NewUser, hash_password, insert_user
@@ -30,35 +31,48 @@ def _secret_refused() -> ChinwagError:
     )
 
 
-async def _policy_invite(
-    deps: Deps, uow: UnitOfWork, form: Registration
-) -> tuple[Invite, Room] | None:
-    """Check the registration form setting; an invite token doubles as the secret URL."""
+def _is_workspace_secret(deps: Deps, presented: str) -> bool:
+    secret = deps.settings.str("Accounts_RegistrationForm_SecretURL")
+    return bool(secret) and hmac.compare_digest(presented.encode(), secret.encode())
+
+
+def _require_open(deps: Deps, form: Registration) -> None:
+    """The checks that need no database, made before paying for a password hash."""
     mode = deps.settings.str("Accounts_RegistrationForm")
     if mode == "Disabled":
         raise _registration_closed()
+    if mode == "Secret URL" and not form.secret_url:
+        raise _secret_refused()
+
+
+async def _policy_invite(
+    deps: Deps, uow: UnitOfWork, form: Registration
+) -> tuple[Invite, Room] | None:
+    """Check the registration form setting; a live invite token doubles as the secret URL."""
+    _require_open(deps, form)
+    mode = deps.settings.str("Accounts_RegistrationForm")
     if not form.secret_url:
-        if mode == "Secret URL":
-            raise _secret_refused()
         return None
-    secret = deps.settings.str("Accounts_RegistrationForm_SecretURL")
-    if mode == "Secret URL" and secret and form.secret_url == secret:
+    if mode == "Secret URL" and _is_workspace_secret(deps, form.secret_url):
         return None
     try:
         return await live_invite(deps, uow, form.secret_url)
     except ChinwagError:
         if mode == "Secret URL":
-            raise
+            raise _secret_refused() from None
         return None  # a stale link on an open server is not a reason to refuse
 
 
 async def register_user(deps: Deps, form: Registration) -> User:
+    """Create a self-registered account; through an invite it also joins the invite's room."""
     if not form.password:
         raise InvalidParams("The 'pass' param is required")
     if not form.name and deps.settings.bool("Accounts_RequireNameForSignUp"):
         raise InvalidParams("The 'name' param is required")
+    _require_open(deps, form)
     password_hash = await hash_password(deps, form.password)
     approve = deps.settings.bool("Accounts_ManuallyApproveNewUsers")
+    reason = (form.reason or "").strip() or None
     async with deps.uow() as uow:
         invited = await _policy_invite(deps, uow, form)
         user = await insert_user(
@@ -67,9 +81,9 @@ async def register_user(deps: Deps, form: Registration) -> User:
             NewUser(
                 username=form.username,
                 name=form.name,
-                email=form.email,
+                email=form.email.strip().lower(),
                 active=not approve,
-                reason=form.reason if approve else None,
+                reason=reason if approve else None,
                 invite_token=invited[0].id if invited else None,
                 invited_by=invited[0].creator_id if invited else None,
             ),

@@ -7,7 +7,7 @@ from chinwag.domain.errors import ChinwagError
 
 EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
 
-# A short list of throw-away mail services, refused while Accounts_UseDefaultBlockedDomainsList is on.
+# Throw-away mail services, refused while Accounts_UseDefaultBlockedDomainsList is on.
 DISPOSABLE_DOMAINS = frozenset(
     {
         "mailinator.com",
@@ -33,8 +33,19 @@ def split_list(text: str) -> list[str]:
     return [item.strip().lower() for item in text.split(",") if item.strip()]
 
 
+DEFAULT_USERNAME_PATTERN = "[0-9a-zA-Z-_.]+"
+
+
+def _matches(pattern: str, text: str) -> bool:
+    """Full match; an operator's broken pattern falls back to the default, never to a 500."""
+    try:
+        return re.fullmatch(pattern, text) is not None
+    except re.error:
+        return re.fullmatch(DEFAULT_USERNAME_PATTERN, text) is not None
+
+
 def check_username(username: str, pattern: str, blocked: Iterable[str]) -> None:
-    if not username or not re.fullmatch(pattern, username):
+    if not username or not _matches(pattern, username):
         raise ChinwagError(
             "error-input-is-not-a-valid-field", f"{username} is not a valid username"
         )

@@ -134,6 +134,7 @@ class Role:
     scope: str
     protected: bool
     mandatory_2fa: bool = False
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)

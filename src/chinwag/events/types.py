@@ -42,9 +42,11 @@ class UserStatusChanged(Event):
 
 @dataclass(frozen=True)
 class UserLoggedOut(Event):
-    """Every session of the user must end (token revoked, account deactivated)."""
+    """Every session of the user must end (token revoked, account deactivated), except the
+    one resumed with the token hashed as `kept_token_hash` when that is given."""
 
     user_id: str
+    kept_token_hash: str | None = None
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -88,6 +90,34 @@ class RoleChanged(Event):
 
 @dataclass(frozen=True)
 class InviteUsed(Event):
+    """The invite id is its token: it goes to the joiner alone, never to every session."""
+
     invite_id: str
     room_id: str
     user_id: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"user:{self.user_id}",)
+
+
+@dataclass(frozen=True)
+class InviteCreated(Event):
+    invite_id: str
+    room_id: str
+    creator_id: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"user:{self.creator_id}",)
+
+
+@dataclass(frozen=True)
+class InviteRemoved(Event):
+    invite_id: str
+    room_id: str
+    by: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"user:{self.by}",)

@@ -11,7 +11,7 @@ from chinwag.domain.errors import Unauthorized
 from chinwag.domain.models import User
 
 
-def get_deps(request: Request) -> Deps:
+async def get_deps(request: Request) -> Deps:
     deps: Deps = request.app.state.deps
     return deps
 

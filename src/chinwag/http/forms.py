@@ -1,4 +1,4 @@
-"""Accept form-encoded request bodies as Rocket.Chat does, by handing the API their JSON equivalent."""
+"""Accept form-encoded bodies as Rocket.Chat does, by handing the API their JSON equivalent."""
 
 from urllib.parse import parse_qsl
 

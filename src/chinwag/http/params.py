@@ -9,6 +9,9 @@ from fastapi import Depends, Request
 from chinwag.domain.errors import ChinwagError, InvalidParams
 from chinwag.http.auth import DepsDep
 
+# Larger offsets and counts overflow the databases' 64-bit LIMIT/OFFSET (a 500, not an answer).
+MAX_INT = 2**53 - 1
+
 
 @dataclass(frozen=True)
 class Page:
@@ -29,6 +32,8 @@ def _int(request: Request, name: str) -> int | None:
         raise InvalidParams(f"The '{name}' param must be a whole number") from None
     if value < 0:
         raise InvalidParams(f"The '{name}' param must not be negative")
+    if value > MAX_INT:
+        raise InvalidParams(f"The '{name}' param is too large")
     return value
 
 
@@ -45,7 +50,7 @@ def _json_object(request: Request, name: str, code: str) -> dict[str, Any]:
     return value
 
 
-def get_page(request: Request, deps: DepsDep) -> Page:
+async def get_page(request: Request, deps: DepsDep) -> Page:
     settings = deps.settings
     count = _int(request, "count")
     if count is None:

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from chinwag.actions.deps import Deps
-from chinwag.domain.models import Invite, Room, User
+from chinwag.domain.models import Invite, PersonalAccessToken, Room, User
 from chinwag.domain.settings_registry import PREFERENCE_KEYS, PREFERENCE_PREFIX
 
 
@@ -72,8 +72,41 @@ def preferences(deps: Deps, user: User) -> dict[str, Any]:
     return {**defaults, **user.preferences}
 
 
+def own_preferences(deps: Deps, user: User) -> dict[str, Any]:
+    """users.getPreferences / setPreferences: the preferences plus the chosen language."""
+    body = preferences(deps, user)
+    if user.language:
+        body["language"] = user.language
+    return body
+
+
 def avatar_url(deps: Deps, user: User) -> str:
-    return f"{deps.settings.str('Site_Url').rstrip('/')}/avatar/{user.username}"
+    return f"{deps.settings.str('Site_Url').rstrip('/')}/avatar/{user.username or user.id}"
+
+
+def presence(user: User) -> dict[str, Any]:
+    """One entry of users.presence."""
+    return _drop_none(
+        {
+            "_id": user.id,
+            "username": user.username,
+            "name": user.name,
+            "status": user.status.value,
+            "utcOffset": user.utc_offset,
+            "statusText": user.status_text,
+            "avatarETag": user.avatar_etag,
+        }
+    )
+
+
+def personal_token(t: PersonalAccessToken) -> dict[str, Any]:
+    """One entry of users.getPersonalAccessTokens (never the token itself)."""
+    return {
+        "name": t.name,
+        "createdAt": iso(t.created_at),
+        "lastTokenPart": t.last_token_part,
+        "bypassTwoFactor": t.bypass_two_factor,
+    }
 
 
 def me(deps: Deps, user: User) -> dict[str, Any]:

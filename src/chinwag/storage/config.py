@@ -5,9 +5,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chinwag.domain.models import Permission, Role
+from chinwag.storage.database import Conn
 from chinwag.storage.tables import permissions, roles, settings, statistics, user_roles
 
 
@@ -20,11 +20,12 @@ def _role(row: sa.Row[Any]) -> Role:
         scope=m["scope"],
         protected=m["protected"],
         mandatory_2fa=m["mandatory_2fa"],
+        updated_at=m["updated_at"],
     )
 
 
 class ConfigRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
     # settings
@@ -51,6 +52,10 @@ class ConfigRepo:
         )
         row = (await self.conn.execute(query)).first()
         return _role(row) if row else None
+
+    async def list_roles_updated_since(self, since: datetime) -> list[Role]:
+        query = sa.select(roles).where(roles.c.updated_at > since).order_by(roles.c.id)
+        return [_role(r) for r in await self.conn.execute(query)]
 
     async def insert_role(self, role: Role, at: datetime) -> None:
         await self.conn.execute(

@@ -5,10 +5,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chinwag.domain.models import Invite
-from chinwag.storage.tables import invite_uses, invites
+from chinwag.storage.database import Conn
+from chinwag.storage.tables import invite_uses, invites, users
 
 
 def _invite(row: sa.Row[Any]) -> Invite:
@@ -26,8 +26,11 @@ def _invite(row: sa.Row[Any]) -> Invite:
     )
 
 
+_LIVE_USES = sa.or_(invites.c.max_uses == 0, invites.c.uses < invites.c.max_uses)
+
+
 class InviteRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
     async def find_invite(self, invite_id: str) -> Invite | None:
@@ -38,7 +41,7 @@ class InviteRepo:
     async def find_reusable_invite(
         self, creator_id: str, room_id: str, days: int, max_uses: int, now: datetime
     ) -> Invite | None:
-        """A live invite with the same creator, room, lifetime and use cap (Rocket.Chat reuses it)."""
+        """A live invite with this creator, room, lifetime and use cap (Rocket.Chat reuses it)."""
         query = (
             sa.select(invites)
             .where(
@@ -47,7 +50,7 @@ class InviteRepo:
                 invites.c.days == days,
                 invites.c.max_uses == max_uses,
                 sa.or_(invites.c.expires_at.is_(None), invites.c.expires_at > now),
-                sa.or_(invites.c.max_uses == 0, invites.c.uses < invites.c.max_uses),
+                _LIVE_USES,
             )
             .order_by(invites.c.created_at.desc())
             .limit(1)
@@ -59,15 +62,21 @@ class InviteRepo:
         await self.conn.execute(invites.insert().values(**values))
 
     async def list_invites(self, room_ids: list[str] | None = None) -> list[Invite]:
-        query = sa.select(invites).order_by(invites.c.created_at)
+        query = sa.select(invites).order_by(invites.c.created_at, invites.c.id)
         if room_ids is not None:
             query = query.where(invites.c.room_id.in_(room_ids))
         return [_invite(r) for r in await self.conn.execute(query)]
 
     async def delete_invite(self, invite_id: str) -> bool:
+        """Revoke a link. Its uses stay on record: who came in through it outlives the link."""
         result = await self.conn.execute(invites.delete().where(invites.c.id == invite_id))
-        await self.conn.execute(invite_uses.delete().where(invite_uses.c.invite_id == invite_id))
         return bool(result.rowcount)
+
+    async def has_used(self, invite_id: str, user_id: str) -> bool:
+        query = sa.select(invite_uses.c.user_id).where(
+            invite_uses.c.invite_id == invite_id, invite_uses.c.user_id == user_id
+        )
+        return (await self.conn.execute(query)).first() is not None
 
     async def record_use(
         self, invite_id: str, user_id: str, at: datetime, registered: bool
@@ -75,10 +84,7 @@ class InviteRepo:
         """Count a new member through this invite; False if the cap was reached meanwhile."""
         result = await self.conn.execute(
             invites.update()
-            .where(
-                invites.c.id == invite_id,
-                sa.or_(invites.c.max_uses == 0, invites.c.uses < invites.c.max_uses),
-            )
+            .where(invites.c.id == invite_id, _LIVE_USES)
             .values(uses=invites.c.uses + 1, updated_at=at)
         )
         if not result.rowcount:
@@ -90,10 +96,28 @@ class InviteRepo:
         )
         return True
 
-    async def list_invite_users(self, invite_id: str) -> list[tuple[str, datetime]]:
+    async def list_invite_uses(
+        self, invite_id: str
+    ) -> list[tuple[str, str | None, str, datetime, bool]]:
+        """(user id, username, name, used at, registered) for each member an invite brought in."""
         query = (
-            sa.select(invite_uses.c.user_id, invite_uses.c.used_at)
+            sa.select(
+                invite_uses.c.user_id,
+                users.c.username,
+                users.c.name,
+                invite_uses.c.used_at,
+                invite_uses.c.registered,
+            )
+            .join(users, users.c.id == invite_uses.c.user_id)
             .where(invite_uses.c.invite_id == invite_id)
-            .order_by(invite_uses.c.used_at)
+            .order_by(invite_uses.c.used_at, invite_uses.c.user_id)
         )
-        return [(uid, at) for uid, at in await self.conn.execute(query)]
+        return [
+            (uid, un, name, at, reg) for uid, un, name, at, reg in await self.conn.execute(query)
+        ]
+
+    async def invite_totals(self) -> tuple[int, int]:
+        """How many invite links exist and how many members they brought in, all told."""
+        query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(invites.c.uses), 0))
+        count, uses = (await self.conn.execute(query.select_from(invites))).one()
+        return int(count), int(uses)

@@ -5,7 +5,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy.ext.asyncio import AsyncEngine
+
+from chinwag.storage.database import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any fixed number: every Chinwag process takes this PostgreSQL advisory lock to migrate.
@@ -24,22 +25,22 @@ def _upgrade(connection: sa.Connection, revision: str) -> None:
     command.upgrade(cfg, revision)
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    async with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
+async def upgrade(db: Database, revision: str = "head") -> None:
+    async with db.connect() as conn:
+        if not db.is_sqlite:
             await conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
             await conn.commit()
         try:
             await conn.run_sync(_upgrade, revision)
             await conn.commit()
         finally:
-            if conn.dialect.name == "postgresql":
+            if not db.is_sqlite:
                 await conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
                 await conn.commit()
 
 
-async def current_revision(engine: AsyncEngine) -> str | None:
-    async with engine.connect() as conn:
+async def current_revision(db: Database) -> str | None:
+    async with db.connect() as conn:
         has_table = await conn.run_sync(lambda c: sa.inspect(c).has_table("alembic_version"))
         if not has_table:
             return None

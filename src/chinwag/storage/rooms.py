@@ -5,10 +5,18 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chinwag.domain.models import Room, RoomType, Subscription, UserRef
-from chinwag.storage.tables import rooms, subscriptions
+from chinwag.storage.database import Conn
+from chinwag.storage.tables import rooms, subscriptions, users
+
+
+def _has_role(dialect: str, role_id: str) -> sa.ColumnElement[bool]:
+    """A subscription whose JSON `roles` list holds `role_id`, in each dialect's own terms."""
+    if dialect == "postgresql":
+        return subscriptions.c.roles.op("@>")(sa.func.jsonb_build_array(role_id))
+    each = sa.func.json_each(subscriptions.c.roles).table_valued("value")
+    return sa.exists(sa.select(1).select_from(each).where(each.c.value == role_id))
 
 
 def _room(row: sa.Row[Any]) -> Room:
@@ -59,7 +67,7 @@ def _subscription(row: sa.Row[Any]) -> Subscription:
 
 
 class RoomRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
     async def find_room(self, room_id: str) -> Room | None:
@@ -131,3 +139,122 @@ class RoomRepo:
             .values(users_count=rooms.c.users_count - 1, updated_at=at)
         )
         await self.conn.execute(subscriptions.delete().where(subscriptions.c.user_id == user_id))
+
+    async def list_room_role_holders(self, role_id: str, room_id: str | None) -> list[str]:
+        """Ids of users holding a room-scoped role, in one room or in any."""
+        query = sa.select(subscriptions.c.user_id).distinct()
+        query = query.where(_has_role(self.conn.dialect.name, role_id))
+        if room_id is not None:
+            query = query.where(subscriptions.c.room_id == room_id)
+        return list((await self.conn.execute(query)).scalars())
+
+    async def count_room_role_holders(self, role_id: str) -> int:
+        query = sa.select(sa.func.count()).where(_has_role(self.conn.dialect.name, role_id))
+        return (await self.conn.execute(query.select_from(subscriptions))).scalar_one()
+
+    async def list_sole_owned_room_ids(self, user_id: str) -> list[str]:
+        """Rooms in which this user is the only owner."""
+        is_owner = _has_role(self.conn.dialect.name, "owner")
+        owned = sa.select(subscriptions.c.room_id).where(
+            subscriptions.c.user_id == user_id, is_owner
+        )
+        query = (
+            sa.select(subscriptions.c.room_id)
+            .where(subscriptions.c.room_id.in_(owned), is_owner)
+            .group_by(subscriptions.c.room_id)
+            .having(sa.func.count() == 1)
+            .order_by(subscriptions.c.room_id)
+        )
+        return list((await self.conn.execute(query)).scalars())
+
+    async def find_successor(self, room_id: str, but: str) -> Subscription | None:
+        """The longest-standing active member other than `but`: the next owner of a room."""
+        query = (
+            sa.select(subscriptions)
+            .join(users, users.c.id == subscriptions.c.user_id)
+            .where(
+                subscriptions.c.room_id == room_id,
+                subscriptions.c.user_id != but,
+                users.c.active.is_(True),
+            )
+            .order_by(subscriptions.c.joined_at, subscriptions.c.id)
+            .limit(1)
+        )
+        row = (await self.conn.execute(query)).first()
+        return _subscription(row) if row else None
+
+    async def set_subscription_roles(
+        self, room_id: str, user_id: str, roles: Sequence[str], at: datetime
+    ) -> None:
+        await self.conn.execute(
+            subscriptions.update()
+            .where(subscriptions.c.room_id == room_id, subscriptions.c.user_id == user_id)
+            .values(roles=list(roles), updated_at=at)
+        )
+
+    # --- directory, spotlight and statistics (searches and counts) ---
+
+    DIRECTORY_SORT = {
+        "name": rooms.c.name_lower,
+        "createdAt": rooms.c.created_at,
+        "usersCount": rooms.c.users_count,
+        "lastMessage": rooms.c.last_message_at,
+    }
+
+    @staticmethod
+    def _named_like(text: str) -> list[sa.ColumnElement[bool]]:
+        """Rooms with a name, whose name or display name holds text (any case)."""
+        where: list[sa.ColumnElement[bool]] = [rooms.c.name.is_not(None)]
+        needle = text.strip().lower()
+        if needle:
+            where.append(
+                sa.or_(
+                    rooms.c.name_lower.contains(needle, autoescape=True),
+                    sa.func.lower(rooms.c.fname).contains(needle, autoescape=True),
+                )
+            )
+        return where
+
+    async def list_directory_channels(
+        self, text: str, sort: tuple[str, int], offset: int, count: int | None
+    ) -> tuple[list[Room], int]:
+        """Public channels for the directory; `sort` is a DIRECTORY_SORT key and 1 or -1."""
+        where = [rooms.c.type == RoomType.CHANNEL.value, *self._named_like(text)]
+        total_query = sa.select(sa.func.count()).select_from(rooms).where(*where)
+        total = (await self.conn.execute(total_query)).scalar_one()
+        column = self.DIRECTORY_SORT[sort[0]]
+        order = column.asc() if sort[1] > 0 else column.desc()
+        query = sa.select(rooms).where(*where).order_by(order, rooms.c.id).offset(offset)
+        if count is not None:
+            query = query.limit(count)
+        return [_room(r) for r in await self.conn.execute(query)], total
+
+    async def list_spotlight_rooms(
+        self, text: str, user_id: str, include_public: bool, limit: int
+    ) -> list[Room]:
+        """Named rooms matching text among the user's own rooms (and public channels)."""
+        mine = sa.select(subscriptions.c.room_id).where(subscriptions.c.user_id == user_id)
+        visible: sa.ColumnElement[bool] = rooms.c.id.in_(mine)
+        if include_public:
+            visible = sa.or_(rooms.c.type == RoomType.CHANNEL.value, visible)
+        query = (
+            sa.select(rooms)
+            .where(visible, rooms.c.type != RoomType.DIRECT.value, *self._named_like(text))
+            .order_by(rooms.c.name_lower, rooms.c.id)
+            .limit(limit)
+        )
+        return [_room(r) for r in await self.conn.execute(query)]
+
+    async def count_messages_by_type(self) -> dict[str, int]:
+        query = sa.select(rooms.c.type, sa.func.coalesce(sa.func.sum(rooms.c.msgs), 0))
+        result = await self.conn.execute(query.group_by(rooms.c.type))
+        return {t: int(n) for t, n in result}
+
+    async def count_discussions(self) -> int:
+        query = sa.select(sa.func.count()).where(rooms.c.parent_id.is_not(None))
+        return (await self.conn.execute(query.select_from(rooms))).scalar_one()
+
+    async def find_last_message_at(self) -> datetime | None:
+        query = sa.select(sa.func.max(rooms.c.last_message_at))
+        last: datetime | None = (await self.conn.execute(query)).scalar_one_or_none()
+        return last

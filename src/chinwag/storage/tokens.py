@@ -1,19 +1,31 @@
 """Login tokens and personal access tokens, stored hashed."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.exc import IntegrityError
 
 from chinwag.domain.models import PersonalAccessToken
+from chinwag.storage.database import Conn
 from chinwag.storage.tables import login_tokens
 
 PAT_KIND = "personalAccessToken"
 
 
+def _personal_token(row: sa.Row[Any]) -> PersonalAccessToken:
+    m = row._mapping
+    return PersonalAccessToken(
+        name=m["name"],
+        created_at=m["created_at"],
+        last_token_part=m["last_token_part"],
+        bypass_two_factor=m["bypass_two_factor"],
+    )
+
+
 class TokenRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
     async def insert_token(
@@ -35,12 +47,49 @@ class TokenRepo:
             )
         )
 
-    async def find_token_owner(self, hashed: str, now: datetime) -> str | None:
-        """The user id a live token belongs to."""
+    async def insert_personal_token(
+        self,
+        user_id: str,
+        hashed: str,
+        at: datetime,
+        name: str,
+        last_token_part: str,
+        bypass_two_factor: bool,
+    ) -> bool:
+        """Store a personal access token; False when the user already has one by that name."""
+        try:
+            # A savepoint, so a lost race on the unique name leaves the transaction usable.
+            async with self.conn.begin_nested():
+                await self.insert_token(
+                    user_id,
+                    hashed,
+                    at,
+                    None,
+                    name=name,
+                    last_token_part=last_token_part,
+                    bypass_two_factor=bypass_two_factor,
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def find_token_owner(
+        self, hashed: str, now: datetime, personal: bool = True
+    ) -> str | None:
+        """The user id a live token belongs to; `personal=False` ignores personal access tokens."""
+        query = sa.select(login_tokens.c.user_id).where(
+            login_tokens.c.hashed_token == hashed,
+            sa.or_(login_tokens.c.expires_at.is_(None), login_tokens.c.expires_at > now),
+        )
+        if not personal:
+            query = query.where(login_tokens.c.kind != PAT_KIND)
+        return (await self.conn.execute(query)).scalar_one_or_none()
+
+    async def find_token_expiry(self, user_id: str, hashed: str) -> datetime | None:
+        """When one of a user's tokens expires (None: never, or no such token)."""
         result = await self.conn.execute(
-            sa.select(login_tokens.c.user_id).where(
-                login_tokens.c.hashed_token == hashed,
-                sa.or_(login_tokens.c.expires_at.is_(None), login_tokens.c.expires_at > now),
+            sa.select(login_tokens.c.expires_at).where(
+                login_tokens.c.user_id == user_id, login_tokens.c.hashed_token == hashed
             )
         )
         return result.scalar_one_or_none()
@@ -57,21 +106,33 @@ class TokenRepo:
             query = query.where(login_tokens.c.hashed_token != keep)
         await self.conn.execute(query)
 
+    async def delete_tokens_of_users(self, user_ids: Sequence[str]) -> None:
+        """End every login session of many users at once (personal access tokens stay)."""
+        if user_ids:
+            await self.conn.execute(
+                login_tokens.delete().where(
+                    login_tokens.c.user_id.in_(user_ids), login_tokens.c.kind == ""
+                )
+            )
+
+    async def find_personal_token(self, user_id: str, name: str) -> PersonalAccessToken | None:
+        result = await self.conn.execute(
+            sa.select(login_tokens).where(
+                login_tokens.c.user_id == user_id,
+                login_tokens.c.kind == PAT_KIND,
+                login_tokens.c.name == name,
+            )
+        )
+        row = result.first()
+        return _personal_token(row) if row else None
+
     async def list_personal_tokens(self, user_id: str) -> list[PersonalAccessToken]:
         result = await self.conn.execute(
             sa.select(login_tokens)
             .where(login_tokens.c.user_id == user_id, login_tokens.c.kind == PAT_KIND)
             .order_by(login_tokens.c.created_at)
         )
-        return [
-            PersonalAccessToken(
-                name=r.name,
-                created_at=r.created_at,
-                last_token_part=r.last_token_part,
-                bypass_two_factor=r.bypass_two_factor,
-            )
-            for r in result
-        ]
+        return [_personal_token(r) for r in result]
 
     async def delete_personal_token(self, user_id: str, name: str) -> bool:
         result = await self.conn.execute(

@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 
 class Millis(sa.TypeDecorator[datetime]):
-    """A UTC datetime stored as epoch milliseconds: compact, sortable, the same on every database."""
+    """A UTC datetime stored as epoch milliseconds: compact, sortable, alike on every store."""
 
     impl = sa.BigInteger
     cache_ok = True

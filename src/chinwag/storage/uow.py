@@ -1,9 +1,8 @@
 """The unit of work: one transaction, the repositories bound to it, and the events it emits."""
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from chinwag.events.types import Event
 from chinwag.storage.config import ConfigRepo
+from chinwag.storage.database import Conn
 from chinwag.storage.invites import InviteRepo
 from chinwag.storage.rooms import RoomRepo
 from chinwag.storage.tokens import TokenRepo
@@ -11,7 +10,7 @@ from chinwag.storage.users import UserRepo
 
 
 class UnitOfWork:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
         self.users = UserRepo(conn)
         self.tokens = TokenRepo(conn)

@@ -5,10 +5,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chinwag.domain.models import Status, User, UserType
-from chinwag.storage.tables import user_roles, users
+from chinwag.storage.database import Conn
+from chinwag.storage.tables import subscriptions, user_roles, users
 
 # Columns a client may sort users by, mapped from Rocket.Chat's field names.
 SORTABLE = {
@@ -107,7 +107,7 @@ def _escape_like(text: str) -> str:
 
 
 class UserRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
     async def _with_roles(self, rows: Sequence[sa.Row[Any]]) -> list[User]:
@@ -205,6 +205,23 @@ class UserRepo:
         )
         return set(result.scalars())
 
+    async def list_present(self, ids: Sequence[str] | None = None) -> list[User]:
+        """Users whose status is not offline, optionally among `ids`."""
+        query = sa.select(users).where(users.c.status != Status.OFFLINE.value)
+        if ids is not None:
+            query = query.where(users.c.id.in_(ids))
+        rows = (await self.conn.execute(query.order_by(users.c.id))).all()
+        return await self._with_roles(rows)
+
+    async def list_updated_since(self, since: datetime, but: str) -> list[User]:
+        """Users changed at or after `since`, other than `but` (presence catch-up)."""
+        query = (
+            sa.select(users)
+            .where(users.c.updated_at >= since, users.c.id != but)
+            .order_by(users.c.id)
+        )
+        return await self._with_roles((await self.conn.execute(query)).all())
+
     async def list_idle_user_ids(self, before: datetime, role: str | None) -> list[str]:
         query = sa.select(users.c.id).where(
             users.c.active.is_(True),
@@ -222,3 +239,76 @@ class UserRepo:
             await self.conn.execute(
                 users.update().where(users.c.id.in_(user_ids)).values(active=False, updated_at=at)
             )
+
+    # --- directory, spotlight and statistics (searches and counts) ---
+
+    DIRECTORY_SORT = {
+        "name": sa.func.lower(users.c.name),
+        "username": users.c.username_lower,
+        "createdAt": users.c.created_at,
+        "email": users.c.email_lower,
+    }
+
+    @staticmethod
+    def _listed_matching(text: str, with_email: bool) -> list[sa.ColumnElement[bool]]:
+        """Active people and bots with a username whose username or name (or email) holds text."""
+        where: list[sa.ColumnElement[bool]] = [
+            users.c.active.is_(True),
+            users.c.username.is_not(None),
+            users.c.type.in_(("user", "bot")),
+        ]
+        needle = text.strip().lower()
+        if needle:
+            fields = [users.c.username_lower, sa.func.lower(users.c.name)]
+            if with_email:
+                fields.append(users.c.email_lower)
+            where.append(sa.or_(*(f.contains(needle, autoescape=True) for f in fields)))
+        return where
+
+    async def list_directory_users(
+        self,
+        text: str,
+        with_email: bool,
+        sort: tuple[str, int],
+        offset: int,
+        count: int | None,
+    ) -> tuple[list[User], int]:
+        """The directory's users page; `sort` is a DIRECTORY_SORT key and 1 or -1."""
+        where = self._listed_matching(text, with_email)
+        total_query = sa.select(sa.func.count()).select_from(users).where(*where)
+        total = (await self.conn.execute(total_query)).scalar_one()
+        column = self.DIRECTORY_SORT[sort[0]]
+        order = column.asc() if sort[1] > 0 else column.desc()
+        query = sa.select(users).where(*where).order_by(order, users.c.id).offset(offset)
+        if count is not None:
+            query = query.limit(count)
+        return await self._with_roles((await self.conn.execute(query)).all()), total
+
+    async def list_spotlight_users(
+        self, text: str, limit: int, sharing_rooms_with: str | None
+    ) -> list[User]:
+        """Users matching text, an exact username first; optionally only a user's room mates."""
+        where = self._listed_matching(text, with_email=False)
+        if sharing_rooms_with is not None:
+            mine = subscriptions.alias("mine")
+            their_rooms = sa.select(mine.c.room_id).where(mine.c.user_id == sharing_rooms_with)
+            mates = sa.select(subscriptions.c.user_id).where(
+                subscriptions.c.room_id.in_(their_rooms)
+            )
+            where.append(users.c.id.in_(mates))
+        exact = sa.case((users.c.username_lower == text.strip().lower(), 0), else_=1)
+        query = sa.select(users).where(*where).order_by(exact, users.c.username_lower).limit(limit)
+        return await self._with_roles((await self.conn.execute(query)).all())
+
+    async def count_by_language(self) -> dict[str, int]:
+        query = (
+            sa.select(users.c.language, sa.func.count())
+            .where(users.c.language.is_not(None))
+            .group_by(users.c.language)
+        )
+        return {language: n for language, n in await self.conn.execute(query)}
+
+    async def find_last_login(self) -> datetime | None:
+        query = sa.select(sa.func.max(users.c.last_login))
+        last: datetime | None = (await self.conn.execute(query)).scalar_one_or_none()
+        return last

@@ -1,1 +1,3 @@
 """The /api/v1 sections, one module each."""
+
+V1 = "/api/v1"

@@ -19,8 +19,9 @@ from chinwag.domain.passwords import sha256_hex
 from chinwag.http import serialize
 from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep
 from chinwag.http.envelope import JSON, ok
+from chinwag.http.v1 import V1
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(prefix=V1, tags=["auth"])
 info_router = APIRouter(tags=["server"])
 
 

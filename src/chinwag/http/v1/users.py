@@ -1,20 +1,26 @@
-"""users.*: sign-up, administration and self-service."""
+"""users.*: sign-up and administration (create, read, update, activate, delete)."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Header, Query
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from chinwag.actions.access import can
 from chinwag.actions.accounts import NewUser
+from chinwag.actions.profile import ProfileChanges, update_user
 from chinwag.actions.registration import Registration, register_user
 from chinwag.actions.users import (
     UserSelector,
     create_user,
+    deactivate_idle,
+    delete_own_account,
+    delete_user,
     get_user,
     list_users,
     sees_full_profile,
+    set_active_status,
+    suggest_username,
     user_filter_from_query,
 )
 from chinwag.domain.errors import ChinwagError
@@ -22,8 +28,34 @@ from chinwag.http import serialize
 from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
+from chinwag.http.v1 import V1
 
-router = APIRouter(tags=["users"])
+router = APIRouter(prefix=V1, tags=["users"])
+
+
+def user_query(
+    userId: str | None = Query(None),
+    username: str | None = Query(None),
+    user: str | None = Query(None),
+) -> UserSelector:
+    """Rocket.Chat's user params in a query string: `userId`, else `username` (or `user`)."""
+    return UserSelector(user_id=userId or None, username=username or user or None)
+
+
+UserQueryDep = Annotated[UserSelector, Depends(user_query)]
+
+
+class UserParams(BaseModel):
+    """Rocket.Chat's user params in a body: `userId`, else `username` (or `user`)."""
+
+    userId: str | None = None
+    username: str | None = None
+    user: str | None = None
+
+    def selector(self) -> UserSelector:
+        return UserSelector(
+            user_id=self.userId or None, username=self.username or self.user or None
+        )
 
 
 class RegisterBody(BaseModel):
@@ -110,3 +142,118 @@ async def users_list(caller: CallerDep, page: PageDep) -> Response:
     full_info = can(caller.deps, caller.user, "view-full-other-user-info")
     full = serialize.user_full if full_info else serialize.user_public
     return ok(**listing("users", [full(u) for u in users], page, total))
+
+
+class UpdateData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str | None = Field(None, max_length=320)
+    name: str | None = Field(None, max_length=200)
+    password: str | None = Field(None, max_length=1000)
+    username: str | None = Field(None, max_length=120)
+    active: bool | None = None
+    roles: list[Annotated[str, Field(max_length=64)]] | None = None
+    verified: bool | None = None
+    customFields: dict[str, Any] | None = None
+    requirePasswordChange: bool | None = None
+    nickname: str | None = None
+    bio: str | None = None
+    statusText: str | None = None
+    # Accepted for compatibility; they only mean something when an account is created.
+    joinDefaultChannels: bool | None = None
+    sendWelcomeEmail: bool | None = None
+
+
+class UpdateBody(BaseModel):
+    userId: str = Field(min_length=1)
+    data: UpdateData
+    confirmRelinquish: bool = False
+
+
+@router.post("/users.update", summary="Edit a user (self, or others with edit-other-user-info)")
+async def users_update(
+    body: UpdateBody,
+    caller: CallerDep,
+    two_factor_code: str | None = Header(None, alias="x-2fa-code"),
+) -> Response:
+    d = body.data
+    user = await update_user(
+        caller.deps,
+        caller.user,
+        body.userId,
+        ProfileChanges(
+            email=d.email,
+            name=d.name,
+            username=d.username,
+            password=d.password,
+            nickname=d.nickname,
+            bio=d.bio,
+            status_text=d.statusText,
+            active=d.active,
+            roles=tuple(d.roles) if d.roles is not None else None,
+            verified=d.verified,
+            require_password_change=d.requirePasswordChange,
+            custom_fields=d.customFields,
+        ),
+        token=caller.token,
+        two_factor_code=two_factor_code,
+        confirm_relinquish=body.confirmRelinquish,
+    )
+    return ok(user=serialize.user_full(user))
+
+
+class SetActiveStatusBody(BaseModel):
+    userId: str = Field(min_length=1)
+    activeStatus: bool
+    confirmRelinquish: bool = False
+
+
+@router.post(
+    "/users.setActiveStatus",
+    summary="Activate (approve) or deactivate a user (edit-other-user-active-status)",
+)
+async def users_set_active_status(body: SetActiveStatusBody, caller: CallerDep) -> Response:
+    user = await set_active_status(
+        caller.deps, caller.user, body.userId, body.activeStatus, body.confirmRelinquish
+    )
+    return ok(user={"_id": user.id, "active": user.active})
+
+
+class DeactivateIdleBody(BaseModel):
+    daysIdle: int = Field(ge=0, le=36500)
+    role: str = Field("user", min_length=1, max_length=64)
+
+
+@router.post("/users.deactivateIdle", summary="Deactivate users idle for a number of days")
+async def users_deactivate_idle(body: DeactivateIdleBody, caller: CallerDep) -> Response:
+    count = await deactivate_idle(caller.deps, caller.user, body.daysIdle, body.role)
+    return ok(count=count)
+
+
+class DeleteBody(UserParams):
+    confirmRelinquish: bool = False
+
+
+@router.post("/users.delete", summary="Delete a user (permission delete-user)")
+async def users_delete(body: DeleteBody, caller: CallerDep) -> Response:
+    await delete_user(caller.deps, caller.user, body.selector(), body.confirmRelinquish)
+    return ok()
+
+
+class DeleteOwnAccountBody(BaseModel):
+    password: str = Field(min_length=1, max_length=1000)
+    confirmRelinquish: bool = False
+
+
+@router.post(
+    "/users.deleteOwnAccount",
+    summary="Delete one's own account (Accounts_AllowDeleteOwnAccount)",
+)
+async def users_delete_own_account(body: DeleteOwnAccountBody, caller: CallerDep) -> Response:
+    await delete_own_account(caller.deps, caller.user, body.password, body.confirmRelinquish)
+    return ok()
+
+
+@router.get("/users.getUsernameSuggestion", summary="A free username for the caller")
+async def users_get_username_suggestion(caller: CallerDep) -> Response:
+    return ok(result=await suggest_username(caller.deps, caller.user))

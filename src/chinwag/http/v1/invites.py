@@ -1,0 +1,99 @@
+"""Invite links: findOrCreateInvite, listInvites, removeInvite, useInviteToken,
+validateInviteToken, and invites.uses (Chinwag's own: who came in through a link)."""
+
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from chinwag.actions.invites import (
+    InviteUse,
+    find_or_create_invite,
+    list_invite_uses,
+    list_invites,
+    remove_invite,
+    use_invite_token,
+    validate_invite_token,
+)
+from chinwag.domain.models import Room
+from chinwag.http import serialize
+from chinwag.http.auth import CallerDep, DepsDep
+from chinwag.http.envelope import JSON, ok
+from chinwag.http.v1 import V1
+
+router = APIRouter(prefix=V1, tags=["invites"])
+
+
+def invite_room(room: Room) -> dict[str, Any]:
+    """The `room` useInviteToken answers with: enough for a client to open it."""
+    body = {
+        "rid": room.id,
+        "prid": room.parent_id,
+        "fname": room.fname,
+        "name": room.name,
+        "t": room.type.value,
+    }
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def invite_use(use: InviteUse) -> dict[str, Any]:
+    return {
+        "user": {"_id": use.user.id, "username": use.user.username, "name": use.user.name},
+        "usedAt": serialize.iso(use.used_at),
+        "registered": use.registered,
+    }
+
+
+class FindOrCreateInviteBody(BaseModel):
+    rid: str = Field(min_length=1)
+    days: int = 1
+    maxUses: int = 0
+
+
+@router.post("/findOrCreateInvite", summary="The caller's live invite link to a room, or a new one")
+async def find_or_create_invite_(body: FindOrCreateInviteBody, caller: CallerDep) -> Response:
+    invite = await find_or_create_invite(
+        caller.deps, caller.user, body.rid, body.days, body.maxUses
+    )
+    return ok(**serialize.invite(caller.deps, invite))
+
+
+@router.get("/listInvites", summary="Invite links the caller manages (a bare JSON array)")
+async def list_invites_(caller: CallerDep) -> Response:
+    invites = await list_invites(caller.deps, caller.user)
+    return JSON([serialize.invite(caller.deps, i) for i in invites])
+
+
+@router.delete("/removeInvite/{invite_id}", summary="Revoke an invite link (answers bare true)")
+async def remove_invite_(invite_id: str, caller: CallerDep) -> Response:
+    await remove_invite(caller.deps, caller.user, invite_id)
+    return JSON(True)
+
+
+class TokenBody(BaseModel):
+    token: str
+
+
+@router.post("/useInviteToken", summary="Join the room an invite link leads to")
+async def use_invite_token_(body: TokenBody, caller: CallerDep) -> Response:
+    room = await use_invite_token(caller.deps, caller.user, body.token)
+    return ok(room=invite_room(room))
+
+
+@router.post("/validateInviteToken", summary="Whether an invite token is live (no login needed)")
+async def validate_invite_token_(request: Request, deps: DepsDep) -> Response:
+    try:
+        body = orjson.loads(await request.body() or b"{}")
+    except orjson.JSONDecodeError:
+        body = None  # this endpoint answers, it never errors
+    token = body.get("token") if isinstance(body, dict) else None
+    valid = isinstance(token, str) and await validate_invite_token(deps, token)
+    return ok(valid=valid)
+
+
+@router.get("/invites.uses", summary="Who came in through an invite link (user administrators)")
+async def invites_uses(caller: CallerDep, inviteId: str = Query(min_length=1)) -> Response:
+    uses = await list_invite_uses(caller.deps, caller.user, inviteId)
+    return ok(uses=[invite_use(u) for u in uses])
