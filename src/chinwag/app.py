@@ -38,7 +38,9 @@ Authenticate with the `X-User-Id` and `X-Auth-Token` headers that `login` return
 def build_deps(config: Config) -> Deps:
     if config.database_url is None:
         config.data_dir.mkdir(parents=True, exist_ok=True)
-    return Deps(config=config, db=Database(config.effective_database_url), bus=MemoryBus())
+    deps = Deps(config=config, db=Database(config.effective_database_url), bus=MemoryBus())
+    deps.bus.listen(deps.auth_cache.on_event)
+    return deps
 
 
 async def start(deps: Deps) -> None:

@@ -5,15 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.clients.live import fresh_pg_database, live_server
-from tests.conftest import PG_URL
+from tests.clients.live import live_server, store_env
 
 
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data: Path = tmp_path_factory.mktemp("live")
-    env = {}
-    if PG_URL:
-        env["CHINWAG_DATABASE_URL"] = fresh_pg_database(PG_URL, "chinwag_e2e")
-    with live_server(data, env) as url:
+    with live_server(data, store_env()) as url:
         yield url

@@ -9,7 +9,7 @@ from chinwag.domain.errors import ChinwagError, Unauthorized
 from chinwag.domain.ids import random_secret
 from chinwag.domain.models import User
 from chinwag.domain.passwords import check_digest, hash_login_token, sha256_hex
-from chinwag.events.types import UserLoggedOut
+from chinwag.events.types import TokenRevoked, UserLoggedOut
 from chinwag.storage.uow import UnitOfWork
 
 
@@ -77,16 +77,20 @@ async def login_with_resume(deps: Deps, token: str) -> Session:
 
 async def authenticate(deps: Deps, user_id: str, token: str) -> User:
     """The user behind an `X-User-Id` / `X-Auth-Token` pair, or Unauthorized."""
-    personal = deps.settings.bool("API_Enable_Personal_Access_Tokens")
+    personal_ok = deps.settings.bool("API_Enable_Personal_Access_Tokens")
+    hashed = hash_login_token(token)
+    now = deps.clock.now()
+    cached = deps.auth_cache.lookup(hashed, user_id, now, personal_ok)
+    if cached is not None:
+        return cached
     async with deps.reader() as uow:
-        owner = await uow.tokens.find_token_owner(
-            hash_login_token(token), deps.clock.now(), personal=personal
-        )
-        if owner is None or owner != user_id:
+        found = await uow.tokens.find_live_token(hashed, now)
+        if found is None or found[0] != user_id or (found[2] and not personal_ok):
             raise Unauthorized()
         user = await uow.users.find_by_id(user_id)
     if user is None or not user.active:
         raise Unauthorized()
+    deps.auth_cache.remember(hashed, found, user)
     return user
 
 
@@ -94,6 +98,7 @@ async def logout(deps: Deps, user: User, token: str) -> None:
     """End the session of the presented token only."""
     async with deps.uow() as uow:
         await uow.tokens.delete_token(hash_login_token(token))
+        uow.emit(TokenRevoked(user_id=user.id))
 
 
 async def end_all_sessions(deps: Deps, uow: UnitOfWork, user_id: str) -> None:

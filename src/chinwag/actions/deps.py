@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
+from chinwag.actions.auth_cache import AuthCache
 from chinwag.domain.permissions import has_permission
 from chinwag.domain.settings_registry import BY_ID, SETTINGS, SettingValue
 from chinwag.events.bus import Bus
@@ -76,6 +77,7 @@ class Deps:
     clock: Clock = field(default_factory=Clock)
     settings: SettingsCache = field(default_factory=SettingsCache)
     grants: Grants = field(default_factory=Grants)
+    auth_cache: AuthCache = field(default_factory=AuthCache)
 
     def __post_init__(self) -> None:
         # SQLite has one writer: queue writers here rather than spin on "database is locked".

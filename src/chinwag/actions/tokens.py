@@ -12,6 +12,7 @@ from chinwag.domain.errors import ChinwagError, Forbidden, InvalidParams
 from chinwag.domain.ids import random_secret
 from chinwag.domain.models import PersonalAccessToken, User
 from chinwag.domain.passwords import hash_login_token
+from chinwag.events.types import TokenRevoked
 
 MAX_TOKEN_NAME = 200
 
@@ -80,6 +81,7 @@ async def regenerate_personal_token(deps: Deps, actor: User, name: str) -> str:
         if old is None:
             raise _does_not_exist()
         await uow.tokens.delete_personal_token(actor.id, name)
+        uow.emit(TokenRevoked(user_id=actor.id))
         await uow.tokens.insert_token(
             actor.id,
             hash_login_token(token),
@@ -104,6 +106,7 @@ async def remove_personal_token(deps: Deps, actor: User, name: str) -> None:
     async with deps.uow() as uow:
         if not await uow.tokens.delete_personal_token(actor.id, name):
             raise _does_not_exist()
+        uow.emit(TokenRevoked(user_id=actor.id))
 
 
 def _secret_accepted(configured: str | None, presented: str) -> bool:

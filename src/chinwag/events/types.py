@@ -54,6 +54,17 @@ class UserLoggedOut(Event):
 
 
 @dataclass(frozen=True)
+class TokenRevoked(Event):
+    """Some of a user's tokens (a logout, a removed access token) no longer authenticate."""
+
+    user_id: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"user:{self.user_id}",)
+
+
+@dataclass(frozen=True)
 class UserJoinedRoom(Event):
     room_id: str
     user_id: str

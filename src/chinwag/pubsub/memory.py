@@ -1,11 +1,10 @@
 """The in-process bus: delivers committed events to local listeners, and can record them."""
 
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from chinwag.events.bus import Listener
 from chinwag.events.types import Event
-
-Listener = Callable[[Event], Awaitable[None]]
 
 
 class MemoryBus:

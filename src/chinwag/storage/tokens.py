@@ -85,6 +85,21 @@ class TokenRepo:
             query = query.where(login_tokens.c.kind != PAT_KIND)
         return (await self.conn.execute(query)).scalar_one_or_none()
 
+    async def find_live_token(
+        self, hashed: str, now: datetime
+    ) -> tuple[str, datetime | None, bool] | None:
+        """(user id, expiry, is a personal access token) of a live token."""
+        query = sa.select(
+            login_tokens.c.user_id, login_tokens.c.expires_at, login_tokens.c.kind
+        ).where(
+            login_tokens.c.hashed_token == hashed,
+            sa.or_(login_tokens.c.expires_at.is_(None), login_tokens.c.expires_at > now),
+        )
+        row = (await self.conn.execute(query)).first()
+        if row is None:
+            return None
+        return row.user_id, row.expires_at, row.kind == PAT_KIND
+
     async def find_token_expiry(self, user_id: str, hashed: str) -> datetime | None:
         """When one of a user's tokens expires (None: never, or no such token)."""
         result = await self.conn.execute(
