@@ -104,6 +104,19 @@ async def test_a_live_invite_works_as_the_secret_and_joins_its_room(
     assert invites[0]["uses"] == 1
 
 
+async def test_signing_up_through_a_link_to_a_default_room_uses_it_up(
+    client: httpx.AsyncClient, deps: Deps, admin: Persona
+) -> None:
+    token = await invite_token(client, admin, GENERAL_ID, maxUses=1)
+    await set_setting(deps, "Accounts_RegistrationForm", "Secret URL")
+    assert (await register(client, "dana", secretURL=token)).status_code == 200
+    invites = (await client.get("/api/v1/listInvites", headers=admin.headers)).json()
+    assert invites[0]["uses"] == 1
+    r = await register(client, "erin", secretURL=token)
+    assert_error(r, 400, "error-user-registration-secret")
+    assert not await user_exists(deps, "erin")
+
+
 async def test_a_dead_invite_is_no_secret(
     client: httpx.AsyncClient, deps: Deps, alice: Persona, bob: Persona
 ) -> None:
@@ -246,3 +259,22 @@ async def test_signed_in_users_cannot_register_again(
 async def test_a_registered_user_can_log_in(client: httpx.AsyncClient, admin: Persona) -> None:
     assert (await register(client, "dana")).status_code == 200
     assert (await log_in(client, "dana")).username == "dana"
+
+
+async def test_overlong_fields_are_refused_alike_on_every_store(
+    client: httpx.AsyncClient, admin: Persona
+) -> None:
+    for field, value in (
+        ("username", "u" * 121),
+        ("email", "e" * 320 + "@example.com"),
+        ("name", "n" * 201),
+    ):
+        body = {
+            "username": "longish",
+            "email": "longish@example.com",
+            "pass": "pw-123456",
+            "name": "Longish",
+            field: value,
+        }
+        r = await client.post("/api/v1/users.register", json=body)
+        assert_error(r, 400)

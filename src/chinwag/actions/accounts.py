@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from chinwag.actions.deps import Deps
-from chinwag.domain.accounts import check_email, check_username, split_list
+from chinwag.domain.accounts import check_email, check_name, check_username, split_list
 from chinwag.domain.errors import ChinwagError
 from chinwag.domain.ids import random_id
 from chinwag.domain.models import Room, Status, User, UserType
@@ -71,6 +71,7 @@ async def _first_admin_needed(uow: UnitOfWork) -> bool:
 async def insert_user(deps: Deps, uow: UnitOfWork, new: NewUser, password_hash: str | None) -> User:
     """Validate and store a new account inside the caller's transaction."""
     validate_username(deps, new.username)
+    check_name(new.name)
     await require_free_username(uow, new.username)
     if new.email:
         validate_email(deps, new.email)

@@ -24,6 +24,7 @@ from chinwag.actions.users import (
     require_admin_remains,
     require_can_change_active,
 )
+from chinwag.domain.accounts import check_name
 from chinwag.domain.errors import ChinwagError, Forbidden, InvalidParams, not_allowed
 from chinwag.domain.models import Status, User
 from chinwag.events.types import RoleChanged, UserStatusChanged, UserUpdated
@@ -177,6 +178,8 @@ def _validate(deps: Deps, ch: ProfileChanges) -> None:
         validate_username(deps, ch.username)
     if ch.email is not None:
         validate_email(deps, ch.email)
+    if ch.name is not None:
+        check_name(ch.name)
     if ch.bio is not None and len(ch.bio) > MAX_BIO:
         raise ChinwagError("error-bio-size-exceeded", f"Bio size exceeds {MAX_BIO} characters")
     if ch.nickname is not None and len(ch.nickname) > MAX_NICKNAME:

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Iterable
 
-from chinwag.domain.errors import ChinwagError
+from chinwag.domain.errors import ChinwagError, InvalidParams
 
 EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
 
@@ -44,13 +44,24 @@ def _matches(pattern: str, text: str) -> bool:
         return re.fullmatch(DEFAULT_USERNAME_PATTERN, text) is not None
 
 
+# Longest accepted values, the same on every store (PostgreSQL enforces column widths, SQLite not).
+MAX_USERNAME = 120
+MAX_EMAIL = 320
+MAX_NAME = 200
+
+
 def check_username(username: str, pattern: str, blocked: Iterable[str]) -> None:
-    if not username or not _matches(pattern, username):
+    if not username or len(username) > MAX_USERNAME or not _matches(pattern, username):
         raise ChinwagError(
             "error-input-is-not-a-valid-field", f"{username} is not a valid username"
         )
     if username.lower() in blocked:
         raise ChinwagError("error-blocked-username", f"{username} is blocked and can't be used!")
+
+
+def check_name(name: str) -> None:
+    if len(name) > MAX_NAME:
+        raise InvalidParams(f"The name must be at most {MAX_NAME} characters")
 
 
 def email_domain(email: str) -> str:
@@ -67,7 +78,7 @@ def check_email(
     blocked: Iterable[str],
     block_disposable: bool,
 ) -> None:
-    if not EMAIL.match(email):
+    if len(email) > MAX_EMAIL or not EMAIL.match(email):
         raise ChinwagError("error-invalid-email", f"Invalid email {email}")
     domain = email_domain(email)
     allowed = list(allowed)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.sql.selectable import TypedReturnsRows
 
+from chinwag.domain.errors import InvalidParams
 from chinwag.storage.engine import is_sqlite, normalise_url
 
 T = TypeVar("T")
@@ -96,6 +97,33 @@ def _sqlite_begin(conn: sa.Connection) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
+UNSTORABLE = (
+    "A value is too long, out of range, or holds characters that cannot be stored (such as NUL)"
+)
+
+
+@asynccontextmanager
+async def _client_data_errors() -> AsyncIterator[None]:
+    """The database refusing a value the client sent is bad input (400), not a server fault.
+
+    PostgreSQL enforces column widths, integer ranges and UTF-8 without NUL where SQLite
+    does not; the transaction is already rolled back when this translation happens.
+    """
+    try:
+        yield
+    except sa.exc.DBAPIError as exc:
+        # SQLSTATE class 22 is "data exception"; asyncpg reports values it cannot encode
+        # for a parameter as "invalid input for query argument".
+        sqlstate = str(getattr(exc.orig, "sqlstate", "") or "")
+        if (
+            isinstance(exc, sa.exc.DataError)
+            or sqlstate.startswith("22")
+            or "invalid input for query argument" in str(exc.orig)
+        ):
+            raise InvalidParams(UNSTORABLE) from exc
+        raise
+
+
 class Database:
     """Connections and transactions for the configured store."""
 
@@ -121,24 +149,26 @@ class Database:
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[Conn]:
         """A transaction: committed when the block ends, rolled back if it raises."""
-        if self._sync is not None:
-            with self._sync.begin() as conn:
-                yield InlineConnection(conn)
-            return
-        assert self._async is not None
-        async with self._async.begin() as aconn:
-            yield aconn
+        async with _client_data_errors():
+            if self._sync is not None:
+                with self._sync.begin() as conn:
+                    yield InlineConnection(conn)
+                return
+            assert self._async is not None
+            async with self._async.begin() as aconn:
+                yield aconn
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[Conn]:
         """A connection for reads; whatever it writes is rolled back."""
-        if self._sync is not None:
-            with self._sync.connect() as conn:
-                yield InlineConnection(conn)
-            return
-        assert self._async is not None
-        async with self._async.connect() as aconn:
-            yield aconn
+        async with _client_data_errors():
+            if self._sync is not None:
+                with self._sync.connect() as conn:
+                    yield InlineConnection(conn)
+                return
+            assert self._async is not None
+            async with self._async.connect() as aconn:
+                yield aconn
 
     async def dispose(self) -> None:
         if self._sync is not None:
