@@ -22,13 +22,13 @@ DataOpt = Annotated[
     Path | None,
     typer.Option(
         "--data",
-        help="Data directory for SQLite [env CHINWAG_DATA_DIR; default ./chinwag-data].",
+        help="Data directory for SQLite (env CHINWAG_DATA_DIR; default ./chinwag-data).",
     ),
 ]
 DbOpt = Annotated[
     str | None,
     typer.Option(
-        "--database-url", help="postgresql://... to use PostgreSQL [env CHINWAG_DATABASE_URL]."
+        "--database-url", help="postgresql://... to use PostgreSQL (env CHINWAG_DATABASE_URL)."
     ),
 ]
 
@@ -47,24 +47,33 @@ def _where(config) -> str:  # type: ignore[no-untyped-def]
     return str((config.data_dir / "chinwag.db").resolve())
 
 
-@app.command()
+SERVE_EPILOG = (
+    "Also read from the environment: ADMIN_USERNAME, ADMIN_PASS, ADMIN_EMAIL, ADMIN_NAME "
+    "(create this admin at start if the username is free); OVERWRITE_SETTING_<id>=value "
+    "(force a workspace setting by its Rocket.Chat id); CREATE_TOKENS_FOR_USERS_SECRET "
+    "(enables users.createToken); CHINWAG_BCRYPT_ROUNDS (default 10); CHINWAG_LOG_FORMAT "
+    "(console or json)."
+)
+
+
+@app.command(epilog=SERVE_EPILOG)
 def serve(
     host: Annotated[
-        str | None, typer.Option(help="Address to listen on [env CHINWAG_HOST; default 127.0.0.1].")
+        str | None, typer.Option(help="Address to listen on (env CHINWAG_HOST; default 127.0.0.1).")
     ] = None,
     port: Annotated[
-        int | None, typer.Option(help="Port to listen on [env CHINWAG_PORT; default 3000].")
+        int | None, typer.Option(help="Port to listen on (env CHINWAG_PORT; default 3000).")
     ] = None,
     data: DataOpt = None,
     database_url: DbOpt = None,
     site_url: Annotated[
-        str | None, typer.Option(help="Public URL; forces Site_Url [env CHINWAG_SITE_URL].")
+        str | None, typer.Option(help="Public URL; forces Site_Url (env CHINWAG_SITE_URL).")
     ] = None,
     log_level: Annotated[
-        str | None, typer.Option(help="debug, info, warning or error [env CHINWAG_LOG_LEVEL].")
+        str | None, typer.Option(help="debug, info, warning or error (env CHINWAG_LOG_LEVEL).")
     ] = None,
 ) -> None:
-    """Run the server: migrate, bootstrap, then serve REST on /api and the web client on /."""
+    """Run the server: migrate, bootstrap, then serve the REST API under /api."""
     import uvicorn
 
     from chinwag.app import build_deps, create_app
