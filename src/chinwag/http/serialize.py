@@ -15,13 +15,13 @@ def iso(value: datetime | None) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
-def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+def drop_none(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None}
 
 
 def user_public(user: User) -> dict[str, Any]:
     """What any signed-in user may see of another."""
-    return _drop_none(
+    return drop_none(
         {
             "_id": user.id,
             "type": user.type.value,
@@ -47,7 +47,7 @@ def emails(user: User) -> list[dict[str, Any]] | None:
 
 def user_full(user: User) -> dict[str, Any]:
     """Everything but secrets: for the user themself and for user administrators."""
-    return _drop_none(
+    return drop_none(
         {
             **user_public(user),
             "emails": emails(user),
@@ -86,7 +86,7 @@ def avatar_url(deps: Deps, user: User) -> str:
 
 def presence(user: User) -> dict[str, Any]:
     """One entry of users.presence."""
-    return _drop_none(
+    return drop_none(
         {
             "_id": user.id,
             "username": user.username,
@@ -123,7 +123,7 @@ def me(deps: Deps, user: User) -> dict[str, Any]:
             "services": {"password": {"exists": user.has_password}},
         }
     )
-    return _drop_none(body)
+    return drop_none(body)
 
 
 def room(r: Room) -> dict[str, Any]:
@@ -149,7 +149,7 @@ def room(r: Room) -> dict[str, Any]:
     }
     if r.creator is not None:
         body["u"] = {"_id": r.creator.id, "username": r.creator.username}
-    return _drop_none(body)
+    return drop_none(body)
 
 
 def invite(deps: Deps, i: Invite) -> dict[str, Any]:

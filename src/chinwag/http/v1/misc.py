@@ -63,7 +63,7 @@ def directory_user(user: User, with_emails: bool) -> dict[str, Any]:
         "avatarETag": user.avatar_etag,
         "emails": serialize.emails(user) if with_emails else None,
     }
-    return {k: v for k, v in body.items() if v is not None}
+    return serialize.drop_none(body)
 
 
 def directory_channel(room: Room) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def directory_channel(room: Room) -> dict[str, Any]:
         "archived": room.archived or None,
         "prid": room.parent_id,
     }
-    return {k: v for k, v in body.items() if v is not None}
+    return serialize.drop_none(body)
 
 
 def spotlight_user(user: User) -> dict[str, Any]:
@@ -93,7 +93,7 @@ def spotlight_user(user: User) -> dict[str, Any]:
         "statusText": user.status_text or None,
         "avatarETag": user.avatar_etag,
     }
-    return {k: v for k, v in body.items() if v is not None}
+    return serialize.drop_none(body)
 
 
 def spotlight_room(room: Room) -> dict[str, Any]:
@@ -105,7 +105,7 @@ def spotlight_room(room: Room) -> dict[str, Any]:
         "prid": room.parent_id,
         "joinCodeRequired": bool(room.join_code) or None,
     }
-    return {k: v for k, v in body.items() if v is not None}
+    return serialize.drop_none(body)
 
 
 @router.get("/statistics", summary="Workspace statistics (permission view-statistics)")
