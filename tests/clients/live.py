@@ -14,6 +14,8 @@ import asyncpg
 import httpx
 import sqlalchemy as sa
 
+from tests.conftest import PG_URL
+
 ADMIN = ("admin", "admin-pass-123", "admin@example.com")
 
 
@@ -38,6 +40,13 @@ def fresh_pg_database(base_url: str, name: str) -> str:
 
     asyncio.run(recreate())
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def store_env() -> dict[str, str]:
+    """The server's database: a fresh `chinwag_e2e` for the PG leg, else SQLite in its data dir."""
+    if PG_URL:
+        return {"CHINWAG_DATABASE_URL": fresh_pg_database(PG_URL, "chinwag_e2e")}
+    return {}
 
 
 @contextmanager

@@ -165,7 +165,9 @@ async def redeem_invite(
     deps: Deps, uow: UnitOfWork, invite: Invite, room: Room, user: User, registered: bool
 ) -> None:
     """Join the invite's room. A use is counted once per new member. Emits InviteUsed."""
-    if await uow.rooms.find_subscription(room.id, user.id):
+    # Signing up through a link is a use even when the room is a default one the new account
+    # has just joined; otherwise one link to such a room would admit sign-ups without limit.
+    if not registered and await uow.rooms.find_subscription(room.id, user.id):
         return
     # Someone who left and comes back through the same link is not a new member.
     if not await uow.invites.has_used(invite.id, user.id):

@@ -35,7 +35,7 @@ def invite_room(room: Room) -> dict[str, Any]:
         "name": room.name,
         "t": room.type.value,
     }
-    return {k: v for k, v in body.items() if v is not None}
+    return serialize.drop_none(body)
 
 
 def invite_use(use: InviteUse) -> dict[str, Any]:
