@@ -16,6 +16,8 @@ from chinwag.http.forms import FormAsJson
 from chinwag.http.metrics import Metrics, MetricsMiddleware
 from chinwag.http.v1 import (
     auth,
+    channels,
+    chat,
     invites,
     misc,
     permissions,
@@ -78,6 +80,7 @@ def create_app(deps: Deps, *, migrate: bool = True) -> FastAPI:
     app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
     app.include_router(auth.info_router)
     app.include_router(avatar.router)
-    for section in (auth, users, profile, tokens, settings, roles, permissions, invites, misc):
+    sections = (auth, users, profile, tokens, settings, roles, permissions, invites, misc)
+    for section in (*sections, channels, chat):
         app.include_router(section.router)
     return app

@@ -127,8 +127,12 @@ async def add_member(
     user_id: str,
     username: str,
     roles: tuple[str, ...] = (),
+    display: tuple[str, str | None] | None = None,
 ) -> bool:
-    """Subscribe a user to a room; False if they already were."""
+    """Subscribe a user to a room; False if they already were.
+
+    `display` is the (name, fname) the member sees the room as: a DM shows the other side.
+    """
     if await uow.rooms.find_subscription(room.id, user_id):
         return False
     now = deps.clock.now()
@@ -139,8 +143,8 @@ async def add_member(
             "user_id": user_id,
             "username": username,
             "room_type": room.type.value,
-            "name": room.name or "",
-            "fname": room.fname,
+            "name": display[0] if display else room.name or "",
+            "fname": display[1] if display else room.fname,
             "joined_at": now,
             "updated_at": now,
             "last_seen": now,

@@ -86,6 +86,16 @@ class Room:
     last_message_at: datetime | None = None
     join_code: str | None = None
     parent_id: str | None = None
+    parent_message_id: str | None = None
+    last_message_id: str | None = None
+    react_when_read_only: bool = False
+    sys_mes: bool = True
+    muted: tuple[str, ...] = ()
+    custom_fields: dict[str, object] = field(default_factory=dict)
+    broadcast: bool = False
+    encrypted: bool = False
+    dm_user_ids: tuple[str, ...] = ()
+    dm_usernames: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,13 @@ class Subscription:
     favourite: bool = False
     roles: tuple[str, ...] = ()
     read_seq: int = 0
+    user_mentions: int = 0
+    group_mentions: int = 0
+    last_reply_at: datetime | None = None
+    ignored: tuple[str, ...] = ()
+    thread_unread: tuple[str, ...] = ()
+    hide_unread: bool = False
+    notifications: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -144,3 +161,69 @@ class Permission:
     updated_at: datetime
     group: str | None = None
     section: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Someone (or `all` / `here`) a message mentions."""
+
+    id: str
+    username: str
+    name: str | None = None
+    type: str = "user"
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    id: str
+    name: str
+
+
+# A message's JSON documents (attachments, the parsed `md` tree, URL previews) pass through
+# Chinwag as data: they are stored and returned, never interpreted by the server.
+JsonDoc = dict[str, object]
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    room_id: str
+    author: UserRef
+    text: str
+    created_at: datetime
+    updated_at: datetime
+    seq: int | None = None
+    type: str | None = None  # Rocket.Chat's `t`: None for user messages, else a system type
+    thread_id: str | None = None
+    thread_show: bool = False
+    thread_count: int = 0
+    thread_last_at: datetime | None = None
+    repliers: tuple[str, ...] = ()
+    edited_at: datetime | None = None
+    edited_by: UserRef | None = None
+    pinned: bool = False
+    pinned_at: datetime | None = None
+    pinned_by: UserRef | None = None
+    starred_by: tuple[str, ...] = ()
+    reactions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # emoji -> usernames
+    attachments: tuple[JsonDoc, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    channels: tuple[ChannelRef, ...] = ()
+    md: tuple[JsonDoc, ...] | None = None
+    urls: tuple[JsonDoc, ...] = ()
+    alias: str | None = None
+    emoji: str | None = None
+    avatar: str | None = None
+    groupable: bool | None = None
+    bot: JsonDoc | None = None
+    custom_fields: JsonDoc = field(default_factory=dict)
+    discussion_id: str | None = None
+    discussion_count: int | None = None
+    discussion_last_at: datetime | None = None
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Deletion:
+    message_id: str
+    deleted_at: datetime

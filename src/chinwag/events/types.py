@@ -65,6 +65,27 @@ class TokenRevoked(Event):
 
 
 @dataclass(frozen=True)
+class MessageSent(Event):
+    room_id: str
+    message_id: str
+    thread_id: str | None = None
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}",)
+
+
+@dataclass(frozen=True)
+class RoomCreated(Event):
+    room_id: str
+    user_id: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}",)
+
+
+@dataclass(frozen=True)
 class UserJoinedRoom(Event):
     room_id: str
     user_id: str

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from chinwag.actions.deps import Deps
-from chinwag.domain.models import Invite, PersonalAccessToken, Room, User
+from chinwag.domain.models import Invite, PersonalAccessToken, Room, RoomType, User
 from chinwag.domain.settings_registry import PREFERENCE_KEYS, PREFERENCE_PREFIX
 
 
@@ -126,7 +126,8 @@ def me(deps: Deps, user: User) -> dict[str, Any]:
     return drop_none(body)
 
 
-def room(r: Room) -> dict[str, Any]:
+def room(r: Room, last_message: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A room as Rocket.Chat returns it; `last_message` is the serialized `lastMessage`."""
     body: dict[str, Any] = {
         "_id": r.id,
         "t": r.type.value,
@@ -146,7 +147,18 @@ def room(r: Room) -> dict[str, Any]:
         "lm": iso(r.last_message_at),
         "prid": r.parent_id,
         "joinCodeRequired": bool(r.join_code) or None,
+        "reactWhenReadOnly": r.react_when_read_only or None,
+        "muted": list(r.muted) if r.type != RoomType.DIRECT else None,
+        "customFields": r.custom_fields or None,
+        "broadcast": r.broadcast or None,
+        "encrypted": r.encrypted or None,
+        "uids": list(r.dm_user_ids) or None,
+        "usernames": list(r.dm_usernames) or None,
+        "lastMessage": last_message,
     }
+    if r.type == RoomType.DIRECT:
+        for key in ("name", "fname", "default", "ro", "sysMes"):
+            body.pop(key, None)
     if r.creator is not None:
         body["u"] = {"_id": r.creator.id, "username": r.creator.username}
     return drop_none(body)

@@ -44,6 +44,16 @@ def _room(row: sa.Row[Any]) -> Room:
         last_message_at=m["last_message_at"],
         join_code=m["join_code"],
         parent_id=m["parent_id"],
+        parent_message_id=m["parent_message_id"],
+        last_message_id=m["last_message_id"],
+        react_when_read_only=m["react_when_read_only"],
+        sys_mes=m["sys_mes"],
+        muted=tuple(m["muted"] or ()),
+        custom_fields=dict(m["custom_fields"] or {}),
+        broadcast=m["broadcast"],
+        encrypted=m["encrypted"],
+        dm_user_ids=tuple(m["dm_user_ids"] or ()),
+        dm_usernames=tuple(m["dm_usernames"] or ()),
     )
 
 
@@ -63,6 +73,13 @@ def _subscription(row: sa.Row[Any]) -> Subscription:
         favourite=m["favourite"],
         roles=tuple(m["roles"] or ()),
         read_seq=m["read_seq"],
+        user_mentions=m["user_mentions"],
+        group_mentions=m["group_mentions"],
+        last_reply_at=m["last_reply_at"],
+        ignored=tuple(m["ignored"] or ()),
+        thread_unread=tuple(m["thread_unread"] or ()),
+        hide_unread=m["hide_unread"],
+        notifications=dict(m["notifications"] or {}),
     )
 
 
@@ -107,6 +124,46 @@ class RoomRepo:
             rooms.update()
             .where(rooms.c.id == values["room_id"])
             .values(users_count=rooms.c.users_count + 1, updated_at=values["joined_at"])
+        )
+
+    async def find_dm_with_members(self, user_ids: Sequence[str]) -> Room | None:
+        """The multi-user DM whose members are exactly these users."""
+        wanted = sorted(user_ids)
+        candidates = sa.select(subscriptions.c.room_id).where(
+            subscriptions.c.user_id == wanted[0], subscriptions.c.room_type == "d"
+        )
+        query = sa.select(rooms).where(rooms.c.id.in_(candidates))
+        for row in await self.conn.execute(query):
+            room = _room(row)
+            if sorted(room.dm_user_ids) == wanted:
+                return room
+        return None
+
+    async def mark_read_to(self, room_id: str, user_id: str, seq: int, at: datetime) -> None:
+        """The member has seen the timeline up to `seq`: unread and mention counts reset."""
+        await self.conn.execute(
+            subscriptions.update()
+            .where(subscriptions.c.room_id == room_id, subscriptions.c.user_id == user_id)
+            .values(read_seq=seq, last_seen=at, user_mentions=0, group_mentions=0, updated_at=at)
+        )
+
+    async def reopen_all(self, room_id: str, at: datetime) -> None:
+        """Show a DM again in every member's sidebar (a new message arrived)."""
+        await self.conn.execute(
+            subscriptions.update()
+            .where(subscriptions.c.room_id == room_id, subscriptions.c.open.is_(False))
+            .values(open=True, updated_at=at)
+        )
+
+    async def reopen_subscription(self, room_id: str, user_id: str, at: datetime) -> None:
+        await self.conn.execute(
+            subscriptions.update()
+            .where(
+                subscriptions.c.room_id == room_id,
+                subscriptions.c.user_id == user_id,
+                subscriptions.c.open.is_(False),
+            )
+            .values(open=True, updated_at=at)
         )
 
     async def list_user_subscriptions(self, user_id: str) -> list[Subscription]:

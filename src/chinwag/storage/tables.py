@@ -99,7 +99,20 @@ rooms = sa.Table(
     sa.Column("last_message_at", Millis),
     sa.Column("join_code", sa.String(200)),
     sa.Column("parent_id", ID),
+    sa.Column("parent_message_id", ID),
+    sa.Column("last_message_id", ID),
+    sa.Column("react_when_read_only", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("sys_mes", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("muted", Json, nullable=False, server_default="[]"),
+    sa.Column("custom_fields", Json, nullable=False, server_default="{}"),
+    sa.Column("broadcast", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("encrypted", sa.Boolean, nullable=False, server_default=sa.false()),
+    # Direct messages: the member ids and usernames, in Rocket.Chat's `uids` / `usernames`.
+    sa.Column("dm_user_ids", Json),
+    sa.Column("dm_usernames", Json),
     sa.Index("ix_rooms_is_default", "is_default"),
+    sa.Index("ix_rooms_parent_id", "parent_id"),
+    sa.Index("ix_rooms_updated_at", "updated_at"),
 )
 
 subscriptions = sa.Table(
@@ -119,8 +132,100 @@ subscriptions = sa.Table(
     sa.Column("favourite", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("roles", Json, nullable=False, server_default="[]"),
     sa.Column("read_seq", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("user_mentions", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("group_mentions", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_reply_at", Millis),
+    sa.Column("ignored", Json, nullable=False, server_default="[]"),
+    # Threads with replies this member has not read: Rocket.Chat's `tunread`.
+    sa.Column("thread_unread", Json, nullable=False, server_default="[]"),
+    sa.Column("hide_unread", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("notifications", Json, nullable=False, server_default="{}"),
     sa.UniqueConstraint("room_id", "user_id", name="uq_subscriptions_room_id_user_id"),
     sa.Index("ix_subscriptions_user_id", "user_id"),
+    sa.Index("ix_subscriptions_user_id_updated_at", "user_id", "updated_at"),
+)
+
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("room_id", ID, sa.ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
+    # Position in the room's timeline; NULL for thread replies not shown in the room, so
+    # unread = rooms.seq - subscriptions.read_seq counts only what the timeline shows.
+    sa.Column("seq", sa.BigInteger),
+    sa.Column("ts", Millis, nullable=False),
+    sa.Column("updated_at", Millis, nullable=False),
+    sa.Column("user_id", ID, nullable=False),
+    sa.Column("username", sa.String(120), nullable=False),
+    sa.Column("user_name", sa.String(200)),
+    sa.Column("msg", sa.Text, nullable=False, server_default=""),
+    sa.Column("t", sa.String(64)),
+    sa.Column("tmid", ID),
+    sa.Column("tshow", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("tcount", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("tlm", Millis),
+    sa.Column("replies", Json, nullable=False, server_default="[]"),
+    sa.Column("edited_at", Millis),
+    sa.Column("edited_by_id", ID),
+    sa.Column("edited_by_username", sa.String(120)),
+    sa.Column("pinned", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("pinned_at", Millis),
+    sa.Column("pinned_by_id", ID),
+    sa.Column("pinned_by_username", sa.String(120)),
+    sa.Column("starred", Json, nullable=False, server_default="[]"),
+    sa.Column("reactions", Json, nullable=False, server_default="{}"),
+    sa.Column("attachments", Json, nullable=False, server_default="[]"),
+    sa.Column("mentions", Json, nullable=False, server_default="[]"),
+    sa.Column("channels", Json, nullable=False, server_default="[]"),
+    sa.Column("md", Json),
+    sa.Column("urls", Json, nullable=False, server_default="[]"),
+    sa.Column("alias", sa.String(200)),
+    sa.Column("emoji", sa.String(100)),
+    sa.Column("avatar", sa.String(500)),
+    sa.Column("groupable", sa.Boolean),
+    sa.Column("bot", Json),
+    sa.Column("custom_fields", Json, nullable=False, server_default="{}"),
+    sa.Column("drid", ID),
+    sa.Column("dcount", sa.Integer),
+    sa.Column("dlm", Millis),
+    sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.UniqueConstraint("room_id", "seq", name="uq_messages_room_id_seq"),
+    sa.Index("ix_messages_room_id_ts", "room_id", "ts"),
+    sa.Index("ix_messages_room_id_updated_at", "room_id", "updated_at"),
+    sa.Index("ix_messages_tmid_ts", "tmid", "ts"),
+    sa.Index("ix_messages_user_id_ts", "user_id", "ts"),
+)
+
+# Tombstones of deleted messages, for clients catching up (chat.syncMessages, getDeletedMessages).
+message_deletions = sa.Table(
+    "message_deletions",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("room_id", ID, nullable=False),
+    sa.Column("deleted_at", Millis, nullable=False),
+    sa.Index("ix_message_deletions_room_id_deleted_at", "room_id", "deleted_at"),
+)
+
+thread_followers = sa.Table(
+    "thread_followers",
+    metadata,
+    sa.Column("tmid", ID, sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", ID, primary_key=True),
+    sa.Index("ix_thread_followers_user_id", "user_id"),
+)
+
+message_reports = sa.Table(
+    "message_reports",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("message_id", ID, nullable=False),
+    sa.Column("room_id", ID, nullable=False),
+    sa.Column("reported_by", ID, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("ts", Millis, nullable=False),
+    # A copy of the message as it was reported: edits and deletions do not change it.
+    sa.Column("message", Json, nullable=False),
+    sa.Index("ix_message_reports_message_id", "message_id"),
 )
 
 invites = sa.Table(

@@ -4,6 +4,7 @@ from chinwag.events.types import Event
 from chinwag.storage.config import ConfigRepo
 from chinwag.storage.database import Conn
 from chinwag.storage.invites import InviteRepo
+from chinwag.storage.messages import MessageRepo
 from chinwag.storage.rooms import RoomRepo
 from chinwag.storage.tokens import TokenRepo
 from chinwag.storage.users import UserRepo
@@ -16,6 +17,7 @@ class UnitOfWork:
         self.tokens = TokenRepo(conn)
         self.rooms = RoomRepo(conn)
         self.invites = InviteRepo(conn)
+        self.messages = MessageRepo(conn)
         self.config = ConfigRepo(conn)
         self.events: list[Event] = []
 

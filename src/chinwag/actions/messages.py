@@ -1,0 +1,198 @@
+"""Sending messages: checks, the message row, room counters, threads, mentions, events."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from chinwag.actions.access import can, can_in_room
+from chinwag.actions.deps import Deps
+from chinwag.actions.rooms import can_read
+from chinwag.domain.errors import ChinwagError, room_not_found
+from chinwag.domain.ids import random_id
+from chinwag.domain.markdown import parse as parse_markdown
+from chinwag.domain.models import ChannelRef, JsonDoc, Mention, Message, Room, RoomType, User
+from chinwag.events.types import MessageSent
+from chinwag.storage.uow import UnitOfWork
+
+# Rocket.Chat's mention patterns: after start, space or markup, a name of its allowed characters.
+USER_MENTION = re.compile(r"(?:^|(?<=[\s>_*~(]))@([0-9a-zA-Z\-_.]+(?:@[0-9a-zA-Z\-_.]+)?)")
+CHANNEL_MENTION = re.compile(r"(?:^|(?<=[\s>_*~(]))#([0-9a-zA-Z\-_.]+)")
+GROUP_MENTIONS = ("all", "here")
+MAX_ID = 32
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    room_id: str
+    text: str
+    message_id: str | None = None
+    thread_id: str | None = None
+    thread_show: bool = False
+    alias: str | None = None
+    emoji: str | None = None
+    avatar: str | None = None
+    attachments: tuple[JsonDoc, ...] = ()
+    custom_fields: JsonDoc = field(default_factory=dict)
+    groupable: bool | None = None
+    type: str | None = None  # a system message type; only the server writes these
+
+
+def message_not_found() -> ChinwagError:
+    return ChinwagError("error-message-not-found", "Message not found")
+
+
+async def send_message(deps: Deps, actor: User, new: NewMessage) -> Message:
+    """Post a user's message. Emits MessageSent after commit."""
+    _check_content(deps, actor, new)
+    async with deps.uow() as uow:
+        room = await uow.rooms.find_room(new.room_id)
+        if room is None:
+            raise room_not_found()
+        await _require_can_post(deps, uow, actor, room)
+        message = await insert_message(deps, uow, actor, room, new)
+    return message
+
+
+def _check_content(deps: Deps, actor: User, new: NewMessage) -> None:
+    limit = deps.settings.int("Message_MaxAllowedSize")
+    if len(new.text) > limit:
+        raise ChinwagError(
+            "error-message-size-exceeded", f"Message size exceeds {limit} characters"
+        )
+    if not new.text.strip() and not new.attachments:
+        raise ChinwagError("error-invalid-message", "The message is empty")
+    if (new.alias or new.avatar) and not can(deps, actor, "message-impersonate"):
+        raise ChinwagError("error-action-not-allowed", "Not allowed to change alias or avatar")
+    if new.message_id is not None and not (0 < len(new.message_id) <= MAX_ID):
+        raise ChinwagError("error-invalid-message-id", "Invalid message id")
+
+
+async def _require_can_post(deps: Deps, uow: UnitOfWork, actor: User, room: Room) -> None:
+    subscription = await uow.rooms.find_subscription(room.id, actor.id)
+    if not can_read(deps, actor, room, subscription):
+        raise room_not_found()
+    if subscription is None and room.type != RoomType.CHANNEL:
+        raise room_not_found()
+    if room.archived:
+        raise ChinwagError("error-room-archived", "Room is archived")
+    if room.read_only and not await can_in_room(deps, uow, actor, "post-readonly", room.id):
+        raise ChinwagError(
+            "error-action-not-allowed", "You can't send messages because the room is readonly."
+        )
+    if actor.username in room.muted:
+        raise ChinwagError("error-user-muted", "You have been muted and cannot post in this room")
+
+
+async def insert_message(
+    deps: Deps, uow: UnitOfWork, actor: User, room: Room, new: NewMessage
+) -> Message:
+    """Write a message and everything it counts toward; a fixed number of statements."""
+    thread_id = await _thread_root(uow, room, new.thread_id)
+    message_id = new.message_id or random_id()
+    if new.message_id and await uow.messages.find_message(message_id):
+        raise ChinwagError("error-message-already-exists", "A message with this id exists")
+    mentions = await _mentions(deps, uow, actor, room, new.text) if not new.type else ()
+    channels = await _channel_mentions(uow, new.text) if not new.type else ()
+    now = deps.clock.now()
+    in_timeline = thread_id is None or new.thread_show
+    seq = await uow.messages.next_seq(room.id, message_id, now, in_timeline)
+    await uow.messages.insert_message(
+        {
+            "id": message_id,
+            "room_id": room.id,
+            "seq": seq if in_timeline else None,
+            "ts": now,
+            "updated_at": now,
+            "user_id": actor.id,
+            "username": actor.username or "",
+            "user_name": actor.name,
+            "msg": new.text,
+            "t": new.type,
+            "tmid": thread_id,
+            "tshow": bool(thread_id and new.thread_show),
+            "attachments": list(new.attachments),
+            "mentions": [m.__dict__ for m in mentions],
+            "channels": [c.__dict__ for c in channels],
+            "md": parse_markdown(new.text) if not new.type else None,
+            "alias": new.alias,
+            "emoji": new.emoji,
+            "avatar": new.avatar,
+            "groupable": new.groupable,
+            "custom_fields": new.custom_fields,
+        }
+    )
+    await _count(uow, actor, room, seq if in_timeline else None, thread_id, mentions, now)
+    uow.emit(MessageSent(room_id=room.id, message_id=message_id, thread_id=thread_id))
+    message = await uow.messages.find_message(message_id)
+    assert message is not None
+    return message
+
+
+async def _count(
+    uow: UnitOfWork,
+    actor: User,
+    room: Room,
+    seq: int | None,
+    thread_id: str | None,
+    mentions: tuple[Mention, ...],
+    now: datetime,
+) -> None:
+    if seq is not None:
+        await uow.rooms.mark_read_to(room.id, actor.id, seq, now)  # one's own post is read
+    if thread_id:
+        await uow.messages.add_thread_reply(thread_id, actor.id, now)
+    direct = [m.id for m in mentions if m.type == "user" and m.id != actor.id]
+    group = any(m.id in GROUP_MENTIONS for m in mentions)
+    if direct or group:
+        await uow.messages.count_mentions(room.id, direct, group, but=actor.id)
+    if room.type == RoomType.DIRECT:
+        await uow.rooms.reopen_all(room.id, now)
+
+
+async def _thread_root(uow: UnitOfWork, room: Room, thread_id: str | None) -> str | None:
+    """The thread a reply belongs to: a reply to a reply joins the first message's thread."""
+    if not thread_id:
+        return None
+    parent = await uow.messages.find_message(thread_id)
+    if parent is None or parent.room_id != room.id:
+        raise ChinwagError("error-invalid-tmid", "The thread's first message was not found")
+    return parent.thread_id or parent.id
+
+
+async def _mentions(
+    deps: Deps, uow: UnitOfWork, actor: User, room: Room, text: str
+) -> tuple[Mention, ...]:
+    names = list(dict.fromkeys(USER_MENTION.findall(text)))[:50]
+    found: list[Mention] = []
+    for name in names:
+        if name in GROUP_MENTIONS:
+            permission = f"mention-{name}"
+            if not await can_in_room(deps, uow, actor, permission, room.id):
+                raise ChinwagError("error-action-not-allowed", f"Notify {name} is not allowed")
+            found.append(Mention(id=name, username=name, type="user"))
+            continue
+        user = await uow.users.find_by_username(name)
+        if user is not None and user.username:
+            found.append(Mention(id=user.id, username=user.username, name=user.name))
+    return tuple(found)
+
+
+async def _channel_mentions(uow: UnitOfWork, text: str) -> tuple[ChannelRef, ...]:
+    found: list[ChannelRef] = []
+    for name in list(dict.fromkeys(CHANNEL_MENTION.findall(text)))[:20]:
+        room = await uow.rooms.find_room_by_name(name)
+        if room is not None and room.type == RoomType.CHANNEL and room.name:
+            found.append(ChannelRef(id=room.id, name=room.name))
+    return tuple(found)
+
+
+async def post_system_message(
+    deps: Deps, uow: UnitOfWork, actor: User, room: Room, type: str, text: str = ""
+) -> Message | None:
+    """A system message (`t`): joins, leaves, renames... Written in the caller's transaction.
+
+    Rooms whose `sysMes` is off keep no system messages.
+    """
+    if not room.sys_mes:
+        return None
+    return await insert_message(deps, uow, actor, room, NewMessage(room.id, text, type=type))

@@ -1,0 +1,94 @@
+"""Messages and subscriptions in Rocket.Chat's shapes. Dates go through `date`, so the
+realtime adapter can reuse these with EJSON dates."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from chinwag.domain.models import Message, Room, Subscription, UserRef
+from chinwag.http.serialize import drop_none, iso
+
+DateFn = Callable[[datetime | None], Any]
+
+
+def _user(ref: UserRef | None, with_name: bool = False) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    body: dict[str, Any] = {"_id": ref.id, "username": ref.username}
+    if with_name and ref.name is not None:
+        body["name"] = ref.name
+    return body
+
+
+def message(m: Message, date: DateFn = iso) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "_id": m.id,
+        "rid": m.room_id,
+        "msg": m.text,
+        "ts": date(m.created_at),
+        "u": _user(m.author, with_name=True),
+        "_updatedAt": date(m.updated_at),
+        "urls": [dict(u) for u in m.urls],
+        "mentions": [
+            drop_none({"_id": x.id, "username": x.username, "name": x.name, "type": x.type})
+            for x in m.mentions
+        ],
+        "channels": [{"_id": c.id, "name": c.name} for c in m.channels],
+        "md": list(m.md) if m.md is not None else None,
+        "t": m.type,
+        "tmid": m.thread_id,
+        "tshow": m.thread_show or None,
+        "tcount": m.thread_count or None,
+        "tlm": date(m.thread_last_at),
+        "replies": list(m.repliers) or None,
+        "editedAt": date(m.edited_at),
+        "editedBy": _user(m.edited_by),
+        "pinned": m.pinned or None,
+        "pinnedAt": date(m.pinned_at),
+        "pinnedBy": _user(m.pinned_by),
+        "starred": [{"_id": uid} for uid in m.starred_by] or None,
+        "reactions": {k: {"usernames": list(v)} for k, v in m.reactions.items()} or None,
+        "attachments": [dict(a) for a in m.attachments] or None,
+        "alias": m.alias,
+        "emoji": m.emoji,
+        "avatar": m.avatar,
+        "groupable": m.groupable,
+        "bot": m.bot,
+        "customFields": m.custom_fields or None,
+        "drid": m.discussion_id,
+        "dcount": m.discussion_count,
+        "dlm": date(m.discussion_last_at),
+    }
+    return drop_none(body)
+
+
+def subscription(s: Subscription, room: Room, date: DateFn = iso) -> dict[str, Any]:
+    """A member's view of a room; unread counts derive from the room's timeline position."""
+    unread = max(0, room.seq - s.read_seq)
+    return drop_none(
+        {
+            "_id": s.id,
+            "rid": s.room_id,
+            "u": _user(s.user),
+            "t": s.room_type.value,
+            "name": s.name,
+            "fname": s.fname,
+            "ts": date(s.joined_at),
+            "ls": date(s.last_seen),
+            "lr": date(s.last_reply_at),
+            "_updatedAt": date(max(s.updated_at, room.updated_at)),
+            "open": s.open,
+            "alert": unread > 0 or s.user_mentions > 0,
+            "unread": unread,
+            "userMentions": s.user_mentions,
+            "groupMentions": s.group_mentions,
+            "tunread": list(s.thread_unread),
+            "roles": list(s.roles) or None,
+            "f": s.favourite or None,
+            "archived": room.archived or None,
+            "ignored": list(s.ignored) or None,
+            "hideUnreadStatus": s.hide_unread or None,
+            "prid": room.parent_id,
+            **{k: v for k, v in s.notifications.items() if isinstance(k, str)},
+        }
+    )
