@@ -10,6 +10,9 @@ from starlette.exceptions import HTTPException
 from chinwag import __version__
 from chinwag.actions.bootstrap import bootstrap
 from chinwag.actions.deps import Deps
+from chinwag.ddp.renderers import register_renderers
+from chinwag.ddp.server import DdpServer
+from chinwag.ddp.streams import StreamHub
 from chinwag.domain.errors import ChinwagError
 from chinwag.http import avatar, envelope
 from chinwag.http.forms import FormAsJson
@@ -78,6 +81,10 @@ def create_app(deps: Deps, *, migrate: bool = True) -> FastAPI:
     metrics = Metrics()
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
+    hub = StreamHub(deps)
+    register_renderers(hub)
+    deps.bus.listen(hub.on_event)
+    app.add_api_websocket_route("/websocket", DdpServer(deps, hub).endpoint)
     app.include_router(auth.info_router)
     app.include_router(avatar.router)
     sections = (auth, users, profile, tokens, settings, roles, permissions, invites, misc)

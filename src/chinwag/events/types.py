@@ -65,6 +65,19 @@ class TokenRevoked(Event):
 
 
 @dataclass(frozen=True)
+class UserTyping(Event):
+    """Ephemeral: published straight to the bus, nothing is stored."""
+
+    room_id: str
+    username: str
+    activities: tuple[str, ...]  # ("user-typing",) while typing, () when stopped
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}",)
+
+
+@dataclass(frozen=True)
 class MessageSent(Event):
     room_id: str
     message_id: str
@@ -153,3 +166,72 @@ class InviteRemoved(Event):
     @property
     def topics(self) -> tuple[str, ...]:
         return (f"user:{self.by}",)
+
+
+@dataclass(frozen=True)
+class RoomUpdated(Event):
+    """A room's settings changed (name, topic, type, read-only, archived...)."""
+
+    room_id: str
+    fields: tuple[str, ...]
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}",)
+
+
+@dataclass(frozen=True)
+class RoomDeleted(Event):
+    """A room and its messages are gone; `user_ids` were its members."""
+
+    room_id: str
+    user_ids: tuple[str, ...]
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}", *(f"user:{u}" for u in self.user_ids))
+
+
+@dataclass(frozen=True)
+class UserLeftRoom(Event):
+    room_id: str
+    user_id: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}", f"user:{self.user_id}")
+
+
+@dataclass(frozen=True)
+class UserRemovedFromRoom(Event):
+    room_id: str
+    user_id: str
+    by: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}", f"user:{self.user_id}")
+
+
+@dataclass(frozen=True)
+class SubscriptionChanged(Event):
+    """One member's view of a room changed (read, unread, opened, hidden, favourite, roles)."""
+
+    room_id: str
+    user_id: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"user:{self.user_id}",)
+
+
+@dataclass(frozen=True)
+class RoomHistoryCleaned(Event):
+    """Messages were deleted in bulk (rooms.cleanHistory)."""
+
+    room_id: str
+    message_ids: tuple[str, ...]
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}",)

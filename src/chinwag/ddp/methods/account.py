@@ -1,0 +1,78 @@
+"""login, logout, and status methods."""
+
+from typing import Any
+
+from chinwag.actions.auth import (
+    LoginFailed,
+    Session,
+    login_with_password,
+    login_with_resume,
+    logout,
+)
+from chinwag.ddp.ejson import date
+from chinwag.ddp.methods import MethodContext, method, param
+from chinwag.ddp.protocol import MethodError
+from chinwag.domain.passwords import hash_login_token, sha256_hex
+
+
+def _digest(password: Any) -> str:
+    if isinstance(password, str) and password:
+        return sha256_hex(password)
+    if isinstance(password, dict) and password.get("algorithm") == "sha-256":
+        digest = password.get("digest")
+        if isinstance(digest, str) and digest:
+            return digest
+    raise LoginFailed()
+
+
+def _identity(user: Any) -> tuple[str, str]:
+    if isinstance(user, str) and user:
+        return user, "auto"
+    if isinstance(user, dict):
+        for key in ("username", "email"):
+            if isinstance(user.get(key), str) and user[key]:
+                return user[key], key
+    raise LoginFailed()
+
+
+@method("login")
+async def login(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
+    request = param(params, 0, dict)
+    try:
+        if isinstance(request.get("resume"), str):
+            session = await login_with_resume(ctx.deps, request["resume"])
+            kind = "resume"
+        else:
+            identity, by = _identity(request.get("user"))
+            session = await login_with_password(
+                ctx.deps, identity, by, _digest(request.get("password"))
+            )
+            kind = "password"
+    except LoginFailed as exc:
+        raise MethodError(
+            403, "User not found" if exc.code == "Unauthorized" else exc.reason
+        ) from exc
+    return await _logged_in(ctx, session, kind)
+
+
+async def _logged_in(ctx: MethodContext, session: Session, kind: str) -> dict[str, Any]:
+    ctx.connection.user = session.user
+    ctx.connection.token = session.token
+    async with ctx.deps.reader() as uow:
+        expires = await uow.tokens.find_token_expiry(
+            session.user.id, hash_login_token(session.token)
+        )
+    return {
+        "id": session.user.id,
+        "token": session.token,
+        "tokenExpires": date(expires) if expires else None,
+        "type": kind,
+    }
+
+
+@method("logout")
+async def logout_method(ctx: MethodContext, params: list[Any]) -> None:
+    if ctx.connection.user is not None and ctx.connection.token:
+        await logout(ctx.deps, ctx.connection.user, ctx.connection.token)
+    ctx.connection.user = None
+    ctx.connection.token = None

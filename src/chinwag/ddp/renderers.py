@@ -1,0 +1,68 @@
+"""Committed events → Rocket.Chat stream frames: (topic, stream, eventName, args)."""
+
+from chinwag.actions.deps import Deps
+from chinwag.ddp.ejson import date
+from chinwag.ddp.streams import Frames, StreamHub
+from chinwag.events.types import (
+    Event,
+    MessageSent,
+    SettingChanged,
+    UserLoggedOut,
+    UserStatusChanged,
+    UserTyping,
+)
+from chinwag.http.serialize_chat import message as serialize_message
+
+STATUS_NUMBERS = {"offline": 0, "online": 1, "away": 2, "busy": 3}
+
+
+async def message_sent(deps: Deps, event: Event) -> Frames:
+    assert isinstance(event, MessageSent)
+    async with deps.reader() as uow:
+        message = await uow.messages.find_message(event.message_id)
+    if message is None:
+        return []
+    body = serialize_message(message, date=date)
+    return [(f"room:{event.room_id}", "stream-room-messages", event.room_id, [body])]
+
+
+async def user_typing(deps: Deps, event: Event) -> Frames:
+    assert isinstance(event, UserTyping)
+    topic, typing = f"room:{event.room_id}", bool(event.activities)
+    return [
+        (
+            topic,
+            "stream-notify-room",
+            f"{event.room_id}/user-activity",
+            [event.username, list(event.activities), {}],
+        ),
+        (topic, "stream-notify-room", f"{event.room_id}/typing", [event.username, typing]),
+    ]
+
+
+async def user_status(deps: Deps, event: Event) -> Frames:
+    assert isinstance(event, UserStatusChanged)
+    entry = [event.user_id, event.username, STATUS_NUMBERS.get(event.status, 0), event.status_text]
+    return [("logged", "stream-notify-logged", "user-status", [entry])]
+
+
+async def setting_changed(deps: Deps, event: Event) -> Frames:
+    assert isinstance(event, SettingChanged)
+    if not event.public:
+        return []
+    setting = {"_id": event.setting_id, "value": deps.settings.get(event.setting_id)}
+    return [("all", "stream-notify-all", "public-settings-changed", ["updated", setting])]
+
+
+async def logged_out(deps: Deps, event: Event) -> Frames:
+    assert isinstance(event, UserLoggedOut)
+    uid = event.user_id
+    return [(f"user:{uid}", "stream-notify-user", f"{uid}/force_logout", [])]
+
+
+def register_renderers(hub: StreamHub) -> None:
+    hub.renders(MessageSent, message_sent)
+    hub.renders(UserTyping, user_typing)
+    hub.renders(UserStatusChanged, user_status)
+    hub.renders(SettingChanged, setting_changed)
+    hub.renders(UserLoggedOut, logged_out)

@@ -1,0 +1,197 @@
+"""The /websocket DDP endpoint on a live server, driven by a plain WebSocket client."""
+
+import asyncio
+import hashlib
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+
+from tests.clients.live import ADMIN
+
+pytestmark = pytest.mark.e2e
+
+
+class DdpClient:
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.counter = 0
+        self.inbox: list[dict[str, Any]] = []
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.ws.send(json.dumps(message))
+
+    async def expect(self, match: Any, within: float = 5.0) -> dict[str, Any]:
+        """The first message (already received or arriving) for which match(msg) is true."""
+        for i, message in enumerate(self.inbox):
+            if match(message):
+                return self.inbox.pop(i)
+        async with asyncio.timeout(within):
+            while True:
+                message = json.loads(await self.ws.recv())
+                if message.get("msg") == "ping":
+                    await self.send({"msg": "pong"})
+                if match(message):
+                    return message
+                self.inbox.append(message)
+
+    async def call(self, method: str, *params: Any) -> dict[str, Any]:
+        self.counter += 1
+        ident = str(self.counter)
+        await self.send({"msg": "method", "id": ident, "method": method, "params": list(params)})
+        return await self.expect(lambda m: m.get("msg") == "result" and m.get("id") == ident)
+
+    async def sub(self, name: str, *params: Any) -> dict[str, Any]:
+        self.counter += 1
+        ident = str(self.counter)
+        await self.send({"msg": "sub", "id": ident, "name": name, "params": list(params)})
+        return await self.expect(
+            lambda m: (
+                (m.get("msg") == "ready" and ident in m.get("subs", []))
+                or (m.get("msg") == "nosub" and m.get("id") == ident)
+            )
+        )
+
+
+@asynccontextmanager
+async def connect(server_url: str) -> AsyncIterator[DdpClient]:
+    async with websockets.connect(server_url.replace("http", "ws") + "/websocket") as ws:
+        client = DdpClient(ws)
+        await client.send({"msg": "connect", "version": "1", "support": ["1"]})
+        connected = await client.expect(lambda m: m.get("msg") in ("connected", "failed"))
+        assert connected["msg"] == "connected"
+        yield client
+
+
+def digest(password: str) -> dict[str, str]:
+    return {"digest": hashlib.sha256(password.encode()).hexdigest(), "algorithm": "sha-256"}
+
+
+async def rest(server_url: str, method: str, path: str, **kw: Any) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=f"{server_url}/api/v1") as http:
+        answer: dict[str, Any] = (await http.request(method, path, **kw)).json()
+        return answer
+
+
+async def rest_login(server_url: str, user: str, password: str) -> dict[str, str]:
+    body = await rest(server_url, "POST", "/login", json={"user": user, "password": password})
+    data = body["data"]
+    return {"X-User-Id": data["userId"], "X-Auth-Token": data["authToken"]}
+
+
+async def test_login_subscribe_and_receive_a_rest_post(server_url: str) -> None:
+    async with connect(server_url) as client:
+        result = await client.call(
+            "login", {"user": {"username": ADMIN[0]}, "password": digest(ADMIN[1])}
+        )
+        assert result["result"]["type"] == "password" and result["result"]["token"]
+        assert (
+            await client.sub(
+                "stream-room-messages", "GENERAL", {"useCollection": False, "args": []}
+            )
+        )["msg"] == "ready"
+        headers = await rest_login(server_url, ADMIN[0], ADMIN[1])
+        await rest(
+            server_url,
+            "POST",
+            "/chat.postMessage",
+            headers=headers,
+            json={"channel": "#general", "text": "over REST"},
+        )
+        change = await client.expect(lambda m: m.get("msg") == "changed")
+        assert change["collection"] == "stream-room-messages"
+        assert change["id"] == "id" and change["fields"]["eventName"] == "GENERAL"
+        message = change["fields"]["args"][0]
+        assert message["msg"] == "over REST" and "$date" in message["ts"]
+
+
+async def test_resume_token_and_send_over_ddp(server_url: str) -> None:
+    headers = await rest_login(server_url, ADMIN[0], ADMIN[1])
+    async with connect(server_url) as client:
+        result = await client.call("login", {"resume": headers["X-Auth-Token"]})
+        assert (
+            result["result"]["id"] == headers["X-User-Id"] and result["result"]["type"] == "resume"
+        )
+        sent = await client.call(
+            "sendMessage", {"rid": "GENERAL", "msg": "over DDP", "_id": "ddpmessage0000001"}
+        )
+        assert sent["result"]["_id"] == "ddpmessage0000001"
+        history = await rest(
+            server_url, "GET", "/channels.history", headers=headers, params={"roomId": "GENERAL"}
+        )
+        assert history["messages"][0]["msg"] == "over DDP"
+        loaded = await client.call("loadHistory", "GENERAL", None, 5, None)
+        assert loaded["result"]["messages"][0]["_id"] == "ddpmessage0000001"
+
+
+async def test_errors_are_meteor_errors(server_url: str) -> None:
+    async with connect(server_url) as client:
+        bad = await client.call(
+            "login", {"user": {"username": ADMIN[0]}, "password": digest("wrong")}
+        )
+        assert bad["error"]["error"] == 403 and bad["error"]["errorType"] == "Meteor.Error"
+        unknown = await client.call("noSuchMethod")
+        assert unknown["error"]["error"] == 404
+        anonymous = await client.call("sendMessage", {"rid": "GENERAL", "msg": "hi"})
+        assert anonymous["error"]["error"] == "not-authorized"
+        refused = await client.sub("stream-room-messages", "GENERAL", False)
+        assert refused["msg"] == "nosub"
+
+
+async def test_private_room_stream_is_refused_to_outsiders(server_url: str) -> None:
+    admin = await rest_login(server_url, ADMIN[0], ADMIN[1])
+    await rest(
+        server_url,
+        "POST",
+        "/users.create",
+        headers=admin,
+        json={
+            "email": "out@example.com",
+            "name": "Out",
+            "password": "out-pass-1",
+            "username": "outsider",
+        },
+    )
+    made = await rest(
+        server_url, "POST", "/groups.create", headers=admin, json={"name": "inner-circle"}
+    )
+    group = made["group"]
+    async with connect(server_url) as client:
+        await client.call(
+            "login", {"user": {"username": "outsider"}, "password": digest("out-pass-1")}
+        )
+        refused = await client.sub("stream-room-messages", group["_id"], False)
+        assert refused["msg"] == "nosub"
+        await rest(
+            server_url,
+            "POST",
+            "/chat.postMessage",
+            headers=admin,
+            json={"roomId": group["_id"], "text": "secret"},
+        )
+        with pytest.raises(TimeoutError):
+            await client.expect(lambda m: m.get("msg") == "changed", within=0.5)
+
+
+async def test_typing_reaches_other_members(server_url: str) -> None:
+    headers = await rest_login(server_url, ADMIN[0], ADMIN[1])
+    async with connect(server_url) as watcher:
+        await watcher.call("login", {"resume": headers["X-Auth-Token"]})
+        await watcher.sub(
+            "stream-notify-room", "GENERAL/user-activity", {"useCollection": False, "args": []}
+        )
+        async with connect(server_url) as typist:
+            await typist.call("login", {"resume": headers["X-Auth-Token"]})
+            done = await typist.call(
+                "stream-notify-room", "GENERAL/user-activity", ADMIN[0], ["user-typing"], {}
+            )
+            assert "error" not in done
+            change = await watcher.expect(lambda m: m.get("msg") == "changed")
+            assert change["fields"] == {
+                "eventName": "GENERAL/user-activity",
+                "args": [ADMIN[0], ["user-typing"], {}],
+            }
