@@ -11,6 +11,7 @@ from chinwag import __version__
 from chinwag.actions.bootstrap import bootstrap
 from chinwag.actions.deps import Deps
 from chinwag.ddp.renderers import register_renderers
+from chinwag.ddp.rest_bridge import bridge
 from chinwag.ddp.server import DdpServer
 from chinwag.ddp.streams import StreamHub
 from chinwag.domain.errors import ChinwagError
@@ -21,6 +22,7 @@ from chinwag.http.v1 import (
     auth,
     channels,
     chat,
+    chat_read,
     invites,
     misc,
     permissions,
@@ -85,9 +87,12 @@ def create_app(deps: Deps, *, migrate: bool = True) -> FastAPI:
     register_renderers(hub)
     deps.bus.listen(hub.on_event)
     app.add_api_websocket_route("/websocket", DdpServer(deps, hub).endpoint)
+    for path, anonymous in (("method.call", False), ("method.callAnon", True)):
+        route = f"/api/v1/{path}/{{method:path}}"
+        app.add_route(route, bridge(deps, anonymous), methods=["POST"], include_in_schema=False)
     app.include_router(auth.info_router)
     app.include_router(avatar.router)
     sections = (auth, users, profile, tokens, settings, roles, permissions, invites, misc)
-    for section in (*sections, channels, chat):
+    for section in (*sections, channels, chat, chat_read):
         app.include_router(section.router)
     return app

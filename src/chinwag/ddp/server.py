@@ -10,7 +10,14 @@ from chinwag.actions.deps import Deps
 from chinwag.ddp.connection import Connection
 
 # Importing the method modules registers their methods.
-from chinwag.ddp.methods import REGISTRY, MethodContext, account, messages, streams  # noqa: F401
+from chinwag.ddp.methods import (  # noqa: F401
+    REGISTRY,
+    MethodContext,
+    account,
+    config,
+    messages,
+    streams,
+)
 from chinwag.ddp.protocol import DdpSession, MethodCall, MethodError, Request, Subscribe
 from chinwag.ddp.streams import StreamHub
 from chinwag.ddp.subscriptions import subscribe
@@ -20,6 +27,27 @@ from chinwag.domain.ids import random_id
 log = structlog.get_logger(__name__)
 
 IDLE_PING_SECONDS = 30.0
+
+
+async def run_method(deps: Deps, connection: Connection, call: MethodCall) -> None:
+    """Run a method and put its `result` (or Meteor error) into the connection's session."""
+    fn = REGISTRY.get(call.method)
+    if fn is None:
+        error = MethodError(404, f"Method '{call.method}' not found")
+        connection.session.result(call.id, error=error)
+        return
+    try:
+        result = await fn(MethodContext(deps, connection), call.params)
+    except MethodError as error:
+        connection.session.result(call.id, error=error)
+    except ChinwagError as exc:
+        details = exc.details or None
+        connection.session.result(call.id, error=MethodError(exc.code, exc.reason, details))
+    except Exception:
+        log.exception("method failed", method=call.method)
+        connection.session.result(call.id, error=MethodError(500, "Internal server error"))
+    else:
+        connection.session.result(call.id, result)
 
 
 class DdpServer:
@@ -76,24 +104,7 @@ class DdpServer:
             connection.session.nosub(request.id)
 
     async def _call(self, connection: Connection, call: MethodCall) -> None:
-        fn = REGISTRY.get(call.method)
-        if fn is None:
-            error = MethodError(404, f"Method '{call.method}' not found")
-            connection.session.result(call.id, error=error)
-            return
-        try:
-            result = await fn(MethodContext(self.deps, connection), call.params)
-        except MethodError as error:
-            connection.session.result(call.id, error=error)
-        except ChinwagError as exc:
-            connection.session.result(
-                call.id, error=MethodError(exc.code, exc.reason, exc.details or None)
-            )
-        except Exception:
-            log.exception("method failed", method=call.method)
-            connection.session.result(call.id, error=MethodError(500, "Internal server error"))
-        else:
-            connection.session.result(call.id, result)
+        await run_method(self.deps, connection, call)
 
     async def _write(self, websocket: WebSocket, connection: Connection) -> None:
         while True:
