@@ -195,3 +195,47 @@ async def test_typing_reaches_other_members(server_url: str) -> None:
                 "eventName": "GENERAL/user-activity",
                 "args": [ADMIN[0], ["user-typing"], {}],
             }
+
+
+async def test_presence_follows_sockets(server_url: str) -> None:
+    admin = await rest_login(server_url, ADMIN[0], ADMIN[1])
+    await rest(
+        server_url,
+        "POST",
+        "/users.create",
+        headers=admin,
+        json={
+            "email": "pres@example.com",
+            "name": "Pres",
+            "password": "pres-pass-1",
+            "username": "pres",
+        },
+    )
+
+    async def presence() -> str:
+        body = await rest(
+            server_url, "GET", "/users.getPresence", headers=admin, params={"username": "pres"}
+        )
+        status: str = body["presence"]
+        return status
+
+    assert await presence() == "offline"
+    async with connect(server_url) as watcher:
+        await watcher.call("login", {"resume": admin["X-Auth-Token"]})
+        await watcher.sub(
+            "stream-notify-logged", "user-status", {"useCollection": False, "args": []}
+        )
+        async with connect(server_url) as first, connect(server_url) as second:
+            for socket in (first, second):
+                await socket.call(
+                    "login", {"user": {"username": "pres"}, "password": digest("pres-pass-1")}
+                )
+            change = await watcher.expect(lambda m: m.get("msg") == "changed")
+            assert change["fields"]["args"][0][1:3] == ["pres", 1]
+            assert await presence() == "online"
+            await first.call("UserPresence:away")
+            assert await presence() == "online"  # the other socket is still active
+            await second.call("UserPresence:away")
+            assert await presence() == "away"
+        await asyncio.sleep(0.2)  # the server notices both sockets closing
+        assert await presence() == "offline"

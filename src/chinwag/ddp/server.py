@@ -18,6 +18,7 @@ from chinwag.ddp.methods import (  # noqa: F401
     messages,
     streams,
 )
+from chinwag.ddp.presence import PresenceTracker
 from chinwag.ddp.protocol import DdpSession, MethodCall, MethodError, Request, Subscribe
 from chinwag.ddp.streams import StreamHub
 from chinwag.ddp.subscriptions import subscribe
@@ -29,7 +30,9 @@ log = structlog.get_logger(__name__)
 IDLE_PING_SECONDS = 30.0
 
 
-async def run_method(deps: Deps, connection: Connection, call: MethodCall) -> None:
+async def run_method(
+    deps: Deps, connection: Connection, call: MethodCall, presence: PresenceTracker | None = None
+) -> None:
     """Run a method and put its `result` (or Meteor error) into the connection's session."""
     fn = REGISTRY.get(call.method)
     if fn is None:
@@ -37,7 +40,7 @@ async def run_method(deps: Deps, connection: Connection, call: MethodCall) -> No
         connection.session.result(call.id, error=error)
         return
     try:
-        result = await fn(MethodContext(deps, connection), call.params)
+        result = await fn(MethodContext(deps, connection, presence), call.params)
     except MethodError as error:
         connection.session.result(call.id, error=error)
     except ChinwagError as exc:
@@ -55,6 +58,7 @@ class DdpServer:
         self.deps = deps
         self.hub = hub
         self.queue_size = queue_size
+        self.presence = PresenceTracker(deps)
 
     async def endpoint(self, websocket: WebSocket) -> None:
         await websocket.accept()
@@ -73,6 +77,8 @@ class DdpServer:
             pass
         finally:
             self.hub.drop_connection(connection)
+            if connection.user is not None:
+                await self.presence.set(connection.user.id, connection.id, None)
             connection.close()
             writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -104,7 +110,7 @@ class DdpServer:
             connection.session.nosub(request.id)
 
     async def _call(self, connection: Connection, call: MethodCall) -> None:
-        await run_method(self.deps, connection, call)
+        await run_method(self.deps, connection, call, self.presence)
 
     async def _write(self, websocket: WebSocket, connection: Connection) -> None:
         while True:

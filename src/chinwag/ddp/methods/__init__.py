@@ -6,14 +6,21 @@ from typing import Any
 
 from chinwag.actions.deps import Deps
 from chinwag.ddp.connection import Connection
+from chinwag.ddp.presence import PresenceTracker
 from chinwag.ddp.protocol import MethodError
-from chinwag.domain.models import User
+from chinwag.domain.models import Status, User
 
 
 @dataclass
 class MethodContext:
     deps: Deps
     connection: Connection
+    presence: PresenceTracker | None = None  # None over the HTTP bridge: no socket to track
+
+    async def set_presence(self, state: Status | None) -> None:
+        user = self.connection.user
+        if self.presence is not None and user is not None:
+            await self.presence.set(user.id, self.connection.id, state)
 
     @property
     def user(self) -> User:

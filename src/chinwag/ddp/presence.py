@@ -1,0 +1,31 @@
+"""This process's view of who has sockets open, and in which state, per user."""
+
+from chinwag.actions.connection_presence import set_connection_status
+from chinwag.actions.deps import Deps
+from chinwag.domain.models import Status
+
+
+class PresenceTracker:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self._states: dict[str, dict[str, Status]] = {}  # user id -> connection id -> state
+
+    def aggregate(self, user_id: str) -> Status:
+        states = self._states.get(user_id, {}).values()
+        if Status.ONLINE in states:
+            return Status.ONLINE
+        return Status.AWAY if states else Status.OFFLINE
+
+    async def set(self, user_id: str, connection_id: str, state: Status | None) -> None:
+        """A socket logged in (ONLINE), went idle (AWAY) or closed / logged out (None)."""
+        before = self.aggregate(user_id)
+        states = self._states.setdefault(user_id, {})
+        if state is None:
+            states.pop(connection_id, None)
+            if not states:
+                del self._states[user_id]
+        else:
+            states[connection_id] = state
+        after = self.aggregate(user_id)
+        if after != before:
+            await set_connection_status(self.deps, user_id, after)
