@@ -21,14 +21,19 @@ from chinwag.http.metrics import Metrics, MetricsMiddleware
 from chinwag.http.v1 import (
     auth,
     channels,
+    channels_members,
+    channels_settings,
     chat,
     chat_read,
+    dm,
     invites,
     misc,
     permissions,
     profile,
     roles,
+    rooms,
     settings,
+    subscriptions,
     tokens,
     users,
 )
@@ -93,6 +98,7 @@ def create_app(deps: Deps, *, migrate: bool = True) -> FastAPI:
     app.include_router(auth.info_router)
     app.include_router(avatar.router)
     sections = (auth, users, profile, tokens, settings, roles, permissions, invites, misc)
-    for section in (*sections, channels, chat, chat_read):
+    rooms_sections = (channels, channels_members, channels_settings, dm, rooms, subscriptions)
+    for section in (*sections, *rooms_sections, chat, chat_read):
         app.include_router(section.router)
     return app

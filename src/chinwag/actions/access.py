@@ -30,10 +30,18 @@ async def can_in_room(
 
 
 async def require_room_permission(
-    deps: Deps, uow: UnitOfWork, user: User, permission: str, room_id: str
+    deps: Deps,
+    uow: UnitOfWork,
+    user: User,
+    permission: str,
+    room_id: str,
+    reason: str | None = None,
+    code: str | None = None,
 ) -> None:
+    """403 unless the user holds the permission globally or through their room roles;
+    `reason` / `code` carry Rocket.Chat's own wording where it has one."""
     if not await can_in_room(deps, uow, user, permission, room_id):
-        raise Forbidden()
+        raise Forbidden(reason, code) if reason and code else Forbidden()
 
 
 def is_admin(user: User) -> bool:

@@ -1,6 +1,7 @@
 """Sending messages: checks, the message row, room counters, threads, mentions, events."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,7 +11,16 @@ from chinwag.actions.rooms import can_read
 from chinwag.domain.errors import ChinwagError, room_not_found
 from chinwag.domain.ids import random_id
 from chinwag.domain.markdown import parse as parse_markdown
-from chinwag.domain.models import ChannelRef, JsonDoc, Mention, Message, Room, RoomType, User
+from chinwag.domain.models import (
+    ChannelRef,
+    JsonDoc,
+    Mention,
+    Message,
+    Room,
+    RoomType,
+    Subscription,
+    User,
+)
 from chinwag.events.types import MessageSent
 from chinwag.storage.uow import UnitOfWork
 
@@ -41,6 +51,39 @@ def message_not_found() -> ChinwagError:
     return ChinwagError("error-message-not-found", "Message not found")
 
 
+@dataclass(frozen=True)
+class MessageAccess:
+    """A message the caller may read, with its room and the caller's membership."""
+
+    message: Message
+    room: Room
+    subscription: Subscription | None
+
+
+async def access_message(
+    deps: Deps,
+    uow: UnitOfWork,
+    actor: User,
+    message_id: str,
+    for_update: bool = False,
+    not_found: Callable[[], ChinwagError] = message_not_found,
+) -> MessageAccess:
+    """Fetch a message the caller may read; to anyone else it does not exist (`not_found`)."""
+    message = await uow.messages.find_message(message_id, for_update=for_update)
+    room = await uow.rooms.find_room(message.room_id) if message else None
+    if message is None or room is None:
+        raise not_found()
+    subscription = await uow.rooms.find_subscription(room.id, actor.id)
+    if not can_read(deps, actor, room, subscription):
+        raise not_found()
+    return MessageAccess(message, room, subscription)
+
+
+def require_not_archived(room: Room) -> None:
+    if room.archived:
+        raise ChinwagError("error-room-archived", "Room is archived")
+
+
 async def send_message(deps: Deps, actor: User, new: NewMessage) -> Message:
     """Post a user's message. Emits MessageSent after commit."""
     _check_content(deps, actor, new)
@@ -48,7 +91,7 @@ async def send_message(deps: Deps, actor: User, new: NewMessage) -> Message:
         room = await uow.rooms.find_room(new.room_id)
         if room is None:
             raise room_not_found()
-        await _require_can_post(deps, uow, actor, room)
+        await require_can_post(deps, uow, actor, room)
         message = await insert_message(deps, uow, actor, room, new)
     return message
 
@@ -67,14 +110,15 @@ def _check_content(deps: Deps, actor: User, new: NewMessage) -> None:
         raise ChinwagError("error-invalid-message-id", "Invalid message id")
 
 
-async def _require_can_post(deps: Deps, uow: UnitOfWork, actor: User, room: Room) -> None:
+async def require_can_post(deps: Deps, uow: UnitOfWork, actor: User, room: Room) -> None:
+    """Rocket.Chat's canSendMessage: readable, a member (but of public channels), not archived,
+    not read-only (without post-readonly), not muted."""
     subscription = await uow.rooms.find_subscription(room.id, actor.id)
     if not can_read(deps, actor, room, subscription):
         raise room_not_found()
     if subscription is None and room.type != RoomType.CHANNEL:
         raise room_not_found()
-    if room.archived:
-        raise ChinwagError("error-room-archived", "Room is archived")
+    require_not_archived(room)
     if room.read_only and not await can_in_room(deps, uow, actor, "post-readonly", room.id):
         raise ChinwagError(
             "error-action-not-allowed", "You can't send messages because the room is readonly."
@@ -91,8 +135,8 @@ async def insert_message(
     message_id = new.message_id or random_id()
     if new.message_id and await uow.messages.find_message(message_id):
         raise ChinwagError("error-message-already-exists", "A message with this id exists")
-    mentions = await _mentions(deps, uow, actor, room, new.text) if not new.type else ()
-    channels = await _channel_mentions(uow, new.text) if not new.type else ()
+    mentions = await find_mentions(deps, uow, actor, room, new.text) if not new.type else ()
+    channels = await find_channel_mentions(uow, new.text) if not new.type else ()
     now = deps.clock.now()
     in_timeline = thread_id is None or new.thread_show
     seq = await uow.messages.next_seq(room.id, message_id, now, in_timeline)
@@ -140,13 +184,15 @@ async def _count(
     if seq is not None:
         await uow.rooms.mark_read_to(room.id, actor.id, seq, now)  # one's own post is read
     if thread_id:
-        await uow.messages.add_thread_reply(thread_id, actor.id, now)
+        await uow.threads.add_reply(thread_id, actor.id, now)
     direct = [m.id for m in mentions if m.type == "user" and m.id != actor.id]
     group = any(m.id in GROUP_MENTIONS for m in mentions)
     if direct or group:
         await uow.messages.count_mentions(room.id, direct, group, but=actor.id)
     if room.type == RoomType.DIRECT:
         await uow.rooms.reopen_all(room.id, now)
+    if room.parent_id:  # a discussion: the message that opened it shows the count
+        await uow.messages.count_discussion_message(room.id, now)
 
 
 async def _thread_root(uow: UnitOfWork, room: Room, thread_id: str | None) -> str | None:
@@ -159,7 +205,7 @@ async def _thread_root(uow: UnitOfWork, room: Room, thread_id: str | None) -> st
     return parent.thread_id or parent.id
 
 
-async def _mentions(
+async def find_mentions(
     deps: Deps, uow: UnitOfWork, actor: User, room: Room, text: str
 ) -> tuple[Mention, ...]:
     names = list(dict.fromkeys(USER_MENTION.findall(text)))[:50]
@@ -177,7 +223,8 @@ async def _mentions(
     return tuple(found)
 
 
-async def _channel_mentions(uow: UnitOfWork, text: str) -> tuple[ChannelRef, ...]:
+async def find_channel_mentions(uow: UnitOfWork, text: str) -> tuple[ChannelRef, ...]:
+    """The public channels a text names with `#name`."""
     found: list[ChannelRef] = []
     for name in list(dict.fromkeys(CHANNEL_MENTION.findall(text)))[:20]:
         room = await uow.rooms.find_room_by_name(name)

@@ -70,6 +70,46 @@ async def access_room_by_id(deps: Deps, uow: UnitOfWork, user: User, room_id: st
     return room
 
 
+@dataclass(frozen=True)
+class RoomRef:
+    """How a call names a room (`roomId` or `roomName`), and the type its family requires."""
+
+    room_id: str | None = None
+    name: str | None = None
+    type: RoomType | None = None  # channels.* want "c", groups.* "p", dm.* "d"
+
+
+def room_archived(room: Room) -> ChinwagError:
+    noun = "private group" if room.type == RoomType.PRIVATE else "channel"
+    return ChinwagError("error-room-archived", f"The {noun}, {room.name or room.id}, is archived")
+
+
+async def locate_room(
+    deps: Deps,
+    uow: UnitOfWork,
+    actor: User,
+    ref: RoomRef,
+    *,
+    writable: bool = False,
+    staff_permission: str | None = None,
+) -> tuple[Room, Subscription | None]:
+    """The room a call names, and the actor's membership, once the actor may see it.
+
+    Missing, of another family's type, or private to others: all answer error-room-not-found.
+    `writable` refuses archived rooms; holders of `staff_permission` see every room.
+    """
+    room = await find_room_by_id_or_name(uow, ref.room_id, ref.name)
+    if ref.type is not None and room.type != ref.type:
+        raise room_not_found()
+    if staff_permission is not None and can(deps, actor, staff_permission):
+        subscription = await uow.rooms.find_subscription(room.id, actor.id)
+    else:
+        subscription = await access_room(deps, uow, actor, room)
+    if writable and room.archived:
+        raise room_archived(room)
+    return room, subscription
+
+
 def check_room_name(deps: Deps, name: str) -> str:
     name = name.strip().lstrip("#")
     pattern = deps.settings.str("UTF8_Channel_Names_Validation")
@@ -200,3 +240,14 @@ async def open_direct_message(
             )
         uow.emit(RoomCreated(room_id=room_id, user_id=actor.id))
         return await _room(uow, room_id)
+
+
+async def find_direct_message(deps: Deps, actor: User, username: str) -> Room:
+    """The one-to-one DM between the actor and `username`, without opening a new one."""
+    async with deps.reader() as uow:
+        other = await uow.users.find_by_username(username.strip().lstrip("@"))
+        ids = sorted({actor.id, other.id}) if other else []
+        room = await uow.rooms.find_room(dm_room_id(ids)) if other else None
+    if room is None or room.type != RoomType.DIRECT:
+        raise room_not_found()
+    return room

@@ -221,6 +221,7 @@ class Message:
     discussion_count: int | None = None
     discussion_last_at: datetime | None = None
     hidden: bool = False
+    role: str | None = None  # subscription-role-added / -removed: which room role
 
 
 @dataclass(frozen=True)

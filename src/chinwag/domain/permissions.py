@@ -37,6 +37,7 @@ DEFAULT_PERMISSIONS: Mapping[str, tuple[str, ...]] = {
     "assign-roles": (_A,),
     "ban-user": (_A, _O, _M),
     "bulk-register-user": (_A,),
+    "bypass-time-limit-edit-and-delete": (_B, _APP),
     "clean-channel-history": (_A,),
     "create-c": (_A, _U, _B, _APP),
     "create-d": (_A, _U, _B, _APP),

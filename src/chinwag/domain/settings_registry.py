@@ -86,6 +86,8 @@ SETTINGS: tuple[SettingDef, ...] = (
     _i("API_Upper_Count_Limit", 100, _API),
     _b("API_Allow_Infinite_Count", True, _API),
     _b("API_Enable_Personal_Access_Tokens", True, _API),
+    # Discussions
+    _b("Discussion_enabled", True, "Discussion", public=True),
     # Registration and accounts
     SettingDef(
         "Accounts_RegistrationForm",
@@ -178,6 +180,9 @@ SETTINGS: tuple[SettingDef, ...] = (
     _i("Message_AllowEditing_BlockEditInMinutes", 0, "Message", public=True),
     _b("Message_AllowDeleting", True, "Message", public=True),
     _i("Message_AllowDeleting_BlockDeleteInMinutes", 0, "Message", public=True),
+    _b("Message_ShowDeletedStatus", False, "Message", public=True),
+    _b("Message_AllowPinning", True, "Message", public=True),
+    _b("Message_AllowStarring", True, "Message", public=True),
 )
 
 BY_ID: dict[str, SettingDef] = {s.id: s for s in SETTINGS}

@@ -235,3 +235,106 @@ class RoomHistoryCleaned(Event):
     @property
     def topics(self) -> tuple[str, ...]:
         return (f"room:{self.room_id}",)
+
+
+@dataclass(frozen=True)
+class MessageUpdated(Event):
+    """A message's text or fields changed (edited, pinned, starred, followed...)."""
+
+    room_id: str
+    message_id: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}",)
+
+
+@dataclass(frozen=True)
+class MessageDeleted(Event):
+    """A message is gone (or, as a thread's first message, left as a "removed" placeholder)."""
+
+    room_id: str
+    message_id: str
+    thread_id: str | None = None
+    placeholder: bool = False
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}",)
+
+
+@dataclass(frozen=True)
+class ReactionChanged(Event):
+    room_id: str
+    message_id: str
+    emoji: str  # ":name:"
+    username: str
+    reacted: bool
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}",)
+
+
+@dataclass(frozen=True)
+class MessagePinned(Event):
+    room_id: str
+    message_id: str
+    by: str
+    pinned: bool = True
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}",)
+
+
+@dataclass(frozen=True)
+class MessageStarred(Event):
+    room_id: str
+    message_id: str
+    user_id: str
+    starred: bool
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}",)
+
+
+@dataclass(frozen=True)
+class ThreadFollowed(Event):
+    room_id: str
+    thread_id: str
+    user_id: str
+    following: bool
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"room:{self.room_id}", f"user:{self.user_id}")
+
+
+@dataclass(frozen=True)
+class UserIgnored(Event):
+    """A member hides (or shows again) another member's messages in one room."""
+
+    room_id: str
+    user_id: str
+    ignored_user_id: str
+    ignored: bool
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"user:{self.user_id}",)
+
+
+@dataclass(frozen=True)
+class MessageReported(Event):
+    """Heard by the reporter's sessions only; moderators read reports from the store."""
+
+    report_id: str
+    message_id: str
+    room_id: str
+    by: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"user:{self.by}",)

@@ -139,7 +139,7 @@ def room(r: Room, last_message: dict[str, Any] | None = None) -> dict[str, Any]:
         "usersCount": r.users_count,
         "default": r.is_default,
         "ro": r.read_only,
-        "sysMes": True,
+        "sysMes": r.sys_mes,
         "topic": r.topic,
         "description": r.description,
         "announcement": r.announcement,
@@ -162,6 +162,20 @@ def room(r: Room, last_message: dict[str, Any] | None = None) -> dict[str, Any]:
     if r.creator is not None:
         body["u"] = {"_id": r.creator.id, "username": r.creator.username}
     return drop_none(body)
+
+
+def member(user: User) -> dict[str, Any]:
+    """One entry of channels.members / groups.members / dm.members."""
+    return drop_none(
+        {
+            "_id": user.id,
+            "username": user.username,
+            "name": user.name,
+            "status": user.status.value,
+            "statusText": user.status_text,
+            "utcOffset": user.utc_offset,
+        }
+    )
 
 
 def invite(deps: Deps, i: Invite) -> dict[str, Any]:

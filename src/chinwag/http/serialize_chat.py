@@ -38,7 +38,8 @@ def message(m: Message, date: DateFn = iso) -> dict[str, Any]:
         "t": m.type,
         "tmid": m.thread_id,
         "tshow": m.thread_show or None,
-        "tcount": m.thread_count or None,
+        # A thread's first message keeps its count, even at 0 once every reply is deleted.
+        "tcount": m.thread_count if m.thread_last_at is not None else None,
         "tlm": date(m.thread_last_at),
         "replies": list(m.repliers) or None,
         "editedAt": date(m.edited_at),
@@ -58,6 +59,7 @@ def message(m: Message, date: DateFn = iso) -> dict[str, Any]:
         "drid": m.discussion_id,
         "dcount": m.discussion_count,
         "dlm": date(m.discussion_last_at),
+        "role": m.role,
     }
     return drop_none(body)
 
@@ -92,3 +94,9 @@ def subscription(s: Subscription, room: Room, date: DateFn = iso) -> dict[str, A
             **{k: v for k, v in s.notifications.items() if isinstance(k, str)},
         }
     )
+
+
+def room_role(s: Subscription) -> dict[str, Any]:
+    """One entry of channels.roles / rooms.roles: a member holding room roles."""
+    user = _user(s.user, with_name=True)
+    return {"_id": s.id, "rid": s.room_id, "u": user, "roles": list(s.roles)}

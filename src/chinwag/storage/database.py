@@ -1,7 +1,7 @@
 """One interface over both stores: SQLite run inline on the event loop, PostgreSQL via asyncpg."""
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any, Protocol, TypeVar, TypeVarTuple, overload
 
 import sqlalchemy as sa
@@ -169,6 +169,25 @@ class Database:
             assert self._async is not None
             async with self._async.connect() as aconn:
                 yield aconn
+
+    @contextmanager
+    def statement_counter(self) -> Iterator[list[str]]:
+        """The SQL statements sent while the block runs, in order (for tests that count them)."""
+        engine = self._sync if self._sync is not None else self._async_engine().sync_engine
+        seen: list[str] = []
+
+        def record(*args: Any) -> None:
+            seen.append(str(args[2]))  # (conn, cursor, statement, parameters, context, many)
+
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield seen
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+
+    def _async_engine(self) -> AsyncEngine:
+        assert self._async is not None
+        return self._async
 
     async def dispose(self) -> None:
         if self._sync is not None:

@@ -64,6 +64,7 @@ def _message(row: sa.Row[Any]) -> Message:
         discussion_count=m["dcount"],
         discussion_last_at=m["dlm"],
         hidden=m["hidden"],
+        role=m["role"],
     )
 
 
@@ -82,6 +83,14 @@ class MessageFilter:
     thread_id: str | None = None
     threads_only: bool = False
     user_messages_only: bool = False
+    had_replies: bool = False  # thread starters, even those whose replies were all deleted
+    followed_by: str | None = None  # threads this user follows
+    ids: tuple[str, ...] | None = None
+    text_contains: str | None = None  # case-insensitive substring of the text
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    mentions_any: tuple[str, ...] = ()  # mentioning any of these user ids
+    starred_any: tuple[str, ...] = ()  # starred by any of these user ids
 
     def clauses(self, dialect: str) -> list[sa.ColumnElement[bool]]:
         c = messages.c
@@ -104,7 +113,68 @@ class MessageFilter:
             out.append(c.tcount > 0)
         if self.user_messages_only:
             out.append(c.t.is_(None))
+        if self.had_replies:
+            out.append(c.tlm.is_not(None))
+        if self.followed_by:
+            out.append(c.id.in_(_followed(self.followed_by)))
+        if self.ids is not None:
+            out.append(c.id.in_(self.ids))
+        if self.text_contains:
+            out.append(sa.func.lower(c.msg).contains(self.text_contains.lower(), autoescape=True))
+        if self.updated_after is not None:
+            out.append(c.updated_at > self.updated_after)
+        if self.updated_before is not None:
+            out.append(c.updated_at < self.updated_before)
+        if self.mentions_any:
+            out.append(sa.or_(*(_json_mentions(dialect, u) for u in self.mentions_any)))
+        if self.starred_any:
+            out.append(sa.or_(*(_json_list_has(dialect, c.starred, u) for u in self.starred_any)))
         return out
+
+
+@dataclass(frozen=True)
+class Cleaning:
+    """Which messages rooms.cleanHistory deletes: a time window and exceptions."""
+
+    room_id: str
+    latest: datetime
+    oldest: datetime
+    inclusive: bool = False
+    exclude_pinned: bool = False
+    ignore_threads: bool = False  # keep thread replies and thread roots
+    ignore_discussions: bool = False  # keep messages that opened a discussion
+    usernames: tuple[str, ...] = ()  # only these authors (all when empty)
+    limit: int | None = None
+
+    def clauses(self) -> list[sa.ColumnElement[bool]]:
+        c = messages.c
+        out: list[sa.ColumnElement[bool]] = [c.room_id == self.room_id]
+        if self.inclusive:
+            out += [c.ts >= self.oldest, c.ts <= self.latest]
+        else:
+            out += [c.ts > self.oldest, c.ts < self.latest]
+        if self.exclude_pinned:
+            out.append(c.pinned.is_(False))
+        if self.ignore_threads:
+            out += [c.tmid.is_(None), c.tcount == 0]
+        if self.ignore_discussions:
+            out.append(c.drid.is_(None))
+        if self.usernames:
+            out.append(c.username.in_(self.usernames))
+        return out
+
+
+def _followed(user_id: str) -> sa.Select[tuple[str]]:
+    return sa.select(thread_followers.c.tmid).where(thread_followers.c.user_id == user_id)
+
+
+# Orders a listing may ask for: column name -> column (1 ascending, -1 descending).
+SORTABLE = {
+    "ts": messages.c.ts,
+    "updated_at": messages.c.updated_at,
+    "tlm": messages.c.tlm,
+    "tcount": messages.c.tcount,
+}
 
 
 def _json_list_has(dialect: str, column: Any, value: str) -> sa.ColumnElement[bool]:
@@ -123,6 +193,12 @@ def _json_mentions(dialect: str, user_id: str) -> sa.ColumnElement[bool]:
     return sa.exists(
         sa.select(1).select_from(each).where(sa.func.json_extract(each.c.value, "$.id") == user_id)
     )
+
+
+def _searchable() -> list[sa.ColumnElement[bool]]:
+    """Search skips hidden messages and the placeholders of deleted ones."""
+    c = messages.c
+    return [c.hidden.is_(False), sa.or_(c.t.is_(None), c.t != "rm")]
 
 
 def search_terms(text: str) -> list[str]:
@@ -169,10 +245,97 @@ class MessageRepo:
             messages.update().where(messages.c.id == message_id).values(**values)
         )
 
+    async def count_discussion_message(self, discussion_id: str, at: datetime) -> None:
+        """A message in a discussion: the messages that opened it count it (dcount, dlm)."""
+        await self.conn.execute(
+            messages.update()
+            .where(messages.c.drid == discussion_id)
+            .values(dcount=sa.func.coalesce(messages.c.dcount, 0) + 1, dlm=at)
+        )
+
     async def delete_message(self, message: Message, at: datetime) -> None:
         await self.conn.execute(messages.delete().where(messages.c.id == message.id))
+        # A client-chosen id can be reused after a deletion: keep one tombstone, the latest.
+        await self.conn.execute(
+            message_deletions.delete().where(message_deletions.c.id == message.id)
+        )
         await self.conn.execute(
             message_deletions.insert().values(id=message.id, room_id=message.room_id, deleted_at=at)
+        )
+
+    async def uncount_message(self, message: Message, at: datetime) -> None:
+        """A deleted message leaves its room's count; the room's last message is found again."""
+        last = (
+            sa.select(messages.c.id, messages.c.ts)
+            .where(
+                messages.c.room_id == message.room_id,
+                messages.c.seq.is_not(None),
+                messages.c.hidden.is_(False),
+                messages.c.id != message.id,
+                sa.or_(messages.c.t.is_(None), messages.c.t != "rm"),
+            )
+            .order_by(messages.c.ts.desc(), messages.c.id.desc())
+            .limit(1)
+        )
+        row = (await self.conn.execute(last)).first()
+        msgs = sa.case((rooms.c.msgs > 0, rooms.c.msgs - 1), else_=0)
+        values: dict[str, Any] = {"msgs": msgs, "updated_at": at}
+        room = await self.conn.execute(
+            sa.select(rooms.c.last_message_id).where(rooms.c.id == message.room_id)
+        )
+        if room.scalar_one_or_none() == message.id:
+            values["last_message_id"] = row.id if row else None
+            values["last_message_at"] = row.ts if row else None
+        await self.conn.execute(
+            rooms.update().where(rooms.c.id == message.room_id).values(**values)
+        )
+
+    async def find_messages_to_clean(self, cleaning: Cleaning) -> list[tuple[str, str | None]]:
+        """(id, discussion id) of the messages a cleaning removes, oldest first."""
+        query = (
+            sa.select(messages.c.id, messages.c.drid)
+            .where(*cleaning.clauses())
+            .order_by(messages.c.ts.asc(), messages.c.id.asc())
+        )
+        if cleaning.limit:
+            query = query.limit(cleaning.limit)
+        return [(i, d) for i, d in await self.conn.execute(query)]
+
+    async def delete_messages(self, room_id: str, ids: Sequence[str], at: datetime) -> None:
+        """Delete many messages of one room, leaving tombstones for clients catching up, and
+        point the room at its newest remaining timeline message."""
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            await self.conn.execute(messages.delete().where(messages.c.id.in_(chunk)))
+            await self.conn.execute(
+                message_deletions.delete().where(message_deletions.c.id.in_(chunk))
+            )
+            await self.conn.execute(
+                message_deletions.insert(),
+                [{"id": i, "room_id": room_id, "deleted_at": at} for i in chunk],
+            )
+        last = (
+            sa.select(messages.c.id, messages.c.ts)
+            .where(
+                messages.c.room_id == room_id,
+                messages.c.seq.is_not(None),
+                messages.c.hidden.is_(False),
+                sa.or_(messages.c.t.is_(None), messages.c.t != "rm"),
+            )
+            .order_by(messages.c.ts.desc(), messages.c.id.desc())
+            .limit(1)
+        )
+        newest = (await self.conn.execute(last)).first()
+        removed = len(ids)
+        await self.conn.execute(
+            rooms.update()
+            .where(rooms.c.id == room_id)
+            .values(
+                msgs=sa.case((rooms.c.msgs > removed, rooms.c.msgs - removed), else_=0),
+                last_message_id=newest.id if newest else None,
+                last_message_at=newest.ts if newest else None,
+                updated_at=at,
+            )
         )
 
     async def list_messages(
@@ -182,13 +345,24 @@ class MessageRepo:
         count: int | None,
         newest_first: bool = True,
         with_total: bool = False,
+        order_by: Sequence[tuple[str, int]] = (),
     ) -> tuple[list[Message], int]:
+        """One page of a filtered listing; `order_by` (SORTABLE names) overrides the ts order."""
         where = flt.clauses(self._dialect)
-        order = (
+        order: tuple[sa.UnaryExpression[Any], ...] = (
             (messages.c.ts.desc(), messages.c.id.desc())
             if newest_first
             else (messages.c.ts.asc(), messages.c.id.asc())
         )
+        if order_by:
+            columns = [
+                SORTABLE[name].asc().nulls_first()
+                if way > 0
+                else SORTABLE[name].desc().nulls_last()
+                for name, way in order_by
+            ]
+            tie = messages.c.id.desc() if order_by[0][1] < 0 else messages.c.id.asc()
+            order = (*columns, tie)
         query = sa.select(messages).where(*where).order_by(*order).offset(offset)
         if count is not None:
             query = query.limit(count)
@@ -199,27 +373,52 @@ class MessageRepo:
             total = (await self.conn.execute(count_query)).scalar_one()
         return rows, total
 
-    async def list_updated_since(self, room_id: str, since: datetime, limit: int) -> list[Message]:
-        query = (
-            sa.select(messages)
-            .where(messages.c.room_id == room_id, messages.c.updated_at > since)
-            .order_by(messages.c.updated_at.asc())
-            .limit(limit)
-        )
-        return [_message(r) for r in await self.conn.execute(query)]
-
-    async def list_deleted_since(
-        self, room_id: str, since: datetime, offset: int, count: int | None
+    async def list_deletions(
+        self,
+        room_id: str,
+        after: datetime | None,
+        before: datetime | None,
+        offset: int,
+        count: int | None,
+        newest_first: bool = False,
     ) -> list[Deletion]:
-        query = (
-            sa.select(message_deletions)
-            .where(message_deletions.c.room_id == room_id, message_deletions.c.deleted_at > since)
-            .order_by(message_deletions.c.deleted_at.asc())
-            .offset(offset)
-        )
+        """Tombstones of a room's deleted messages, by deletion time."""
+        d = message_deletions.c
+        query = sa.select(message_deletions).where(*self._deleted_between(room_id, after, before))
+        order = (d.deleted_at.desc(), d.id.desc()) if newest_first else (d.deleted_at, d.id)
+        query = query.order_by(*order).offset(offset)
         if count is not None:
             query = query.limit(count)
         return [Deletion(r.id, r.deleted_at) for r in await self.conn.execute(query)]
+
+    async def count_deletions(self, room_id: str, after: datetime | None) -> int:
+        query = sa.select(sa.func.count()).select_from(message_deletions)
+        query = query.where(*self._deleted_between(room_id, after, None))
+        return (await self.conn.execute(query)).scalar_one()
+
+    @staticmethod
+    def _deleted_between(
+        room_id: str, after: datetime | None, before: datetime | None
+    ) -> list[sa.ColumnElement[bool]]:
+        d = message_deletions.c
+        where = [d.room_id == room_id]
+        if after is not None:
+            where.append(d.deleted_at > after)
+        if before is not None:
+            where.append(d.deleted_at < before)
+        return where
+
+    async def snapshot(self, message_id: str) -> dict[str, Any] | None:
+        """The stored row as plain JSON (times in epoch ms): a report's copy of a message."""
+        query = sa.select(messages).where(messages.c.id == message_id)
+        row = (await self.conn.execute(query)).first()
+        if row is None:
+            return None
+        out = dict(row._mapping)
+        for key, value in out.items():
+            if isinstance(value, datetime):
+                out[key] = int(value.timestamp() * 1000)
+        return out
 
     async def search(
         self, room_ids: Sequence[str], text: str, offset: int, count: int
@@ -239,11 +438,18 @@ class MessageRepo:
         words = f'{words} AND "{terms[-1]}"*' if words else f'"{terms[-1]}"*'
         scope = " OR ".join(f'"{r}"' for r in room_ids)
         match = f"msg : ({words}) AND room_id : ({scope})"
+        # The match runs once, into a set of rowids, while the (room_id, ts) index walks the
+        # timeline newest first. As a join, SQLite probed the full-text index once per
+        # timeline row instead: seconds per search in a million-message room (bench history).
         fts = sa.table("messages_fts", sa.column("rowid"))
+        matching = sa.select(fts.c.rowid).where(sa.text("messages_fts MATCH :match"))
         query = (
             sa.select(messages)
-            .select_from(messages.join(fts, sa.literal_column("messages.rowid") == fts.c.rowid))
-            .where(sa.text("messages_fts MATCH :match"), messages.c.hidden.is_(False))
+            .where(
+                sa.literal_column("messages.rowid").in_(matching),
+                messages.c.room_id.in_(room_ids),  # FTS matches ids without regard to case
+                *_searchable(),
+            )
             .order_by(messages.c.ts.desc())
             .offset(offset)
             .limit(count)
@@ -258,7 +464,7 @@ class MessageRepo:
             sa.select(messages)
             .where(
                 messages.c.room_id.in_(room_ids),
-                messages.c.hidden.is_(False),
+                *_searchable(),
                 sa.literal_column("messages.search").op("@@")(
                     sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsquery)
                 ),
@@ -268,46 +474,6 @@ class MessageRepo:
             .limit(count)
         )
         return [_message(r) for r in await self.conn.execute(query)]
-
-    # threads
-    async def add_thread_reply(self, tmid: str, user_id: str, at: datetime) -> None:
-        parent = await self.find_message(tmid, for_update=True)
-        if parent is None:
-            return
-        repliers = list(dict.fromkeys([*parent.repliers, user_id]))
-        await self.update_message(
-            tmid,
-            {"tcount": messages.c.tcount + 1, "tlm": at, "replies": repliers, "updated_at": at},
-        )
-        await self.follow_thread(tmid, user_id)
-
-    async def follow_thread(self, tmid: str, user_id: str) -> None:
-        exists = await self.conn.execute(
-            sa.select(thread_followers.c.tmid).where(
-                thread_followers.c.tmid == tmid, thread_followers.c.user_id == user_id
-            )
-        )
-        if exists.first() is None:
-            await self.conn.execute(thread_followers.insert().values(tmid=tmid, user_id=user_id))
-
-    async def unfollow_thread(self, tmid: str, user_id: str) -> None:
-        await self.conn.execute(
-            thread_followers.delete().where(
-                thread_followers.c.tmid == tmid, thread_followers.c.user_id == user_id
-            )
-        )
-
-    async def list_thread_followers(self, tmid: str) -> list[str]:
-        query = sa.select(thread_followers.c.user_id).where(thread_followers.c.tmid == tmid)
-        return list((await self.conn.execute(query)).scalars())
-
-    async def list_followed_threads(self, user_id: str, room_id: str) -> list[str]:
-        query = (
-            sa.select(thread_followers.c.tmid)
-            .join(messages, messages.c.id == thread_followers.c.tmid)
-            .where(thread_followers.c.user_id == user_id, messages.c.room_id == room_id)
-        )
-        return list((await self.conn.execute(query)).scalars())
 
     # mentions
     async def count_mentions(

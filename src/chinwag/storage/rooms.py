@@ -1,6 +1,7 @@
 """Rooms and subscriptions (membership)."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -8,7 +9,8 @@ import sqlalchemy as sa
 
 from chinwag.domain.models import Room, RoomType, Subscription, UserRef
 from chinwag.storage.database import Conn
-from chinwag.storage.tables import rooms, subscriptions, users
+from chinwag.storage.tables import messages, rooms, subscription_deletions, subscriptions, users
+from chinwag.storage.types import Millis
 
 
 def _has_role(dialect: str, role_id: str) -> sa.ColumnElement[bool]:
@@ -81,6 +83,72 @@ def _subscription(row: sa.Row[Any]) -> Subscription:
         hide_unread=m["hide_unread"],
         notifications=dict(m["notifications"] or {}),
     )
+
+
+# Columns a client may sort rooms by, from Rocket.Chat's field names.
+ROOM_SORT: dict[str, sa.ColumnElement[Any]] = {
+    "name": rooms.c.name_lower,
+    "fname": rooms.c.fname,
+    "t": rooms.c.type,
+    "ts": rooms.c.created_at,
+    "_updatedAt": rooms.c.updated_at,
+    "lm": rooms.c.last_message_at,
+    "msgs": rooms.c.msgs,
+    "usersCount": rooms.c.users_count,
+}
+
+
+@dataclass(frozen=True)
+class RoomFilter:
+    """Which rooms a listing wants."""
+
+    types: tuple[str, ...] = ()  # empty: every type
+    # None: discussions are rooms like any other; True: plain rooms of `types` or any
+    # discussion; False: plain rooms of `types` only (rooms.adminRooms' `types` semantics).
+    discussions: bool | None = None
+    member_id: str | None = None  # only rooms this user belongs to
+    visible_to: str | None = None  # only public channels and rooms this user belongs to
+    room_id: str | None = None
+    parent_id: str | None = None  # only discussions of this room
+    text: str = ""  # name or display name contains, any case
+    updated_after: datetime | None = None
+
+    def clauses(self) -> list[sa.ColumnElement[bool]]:
+        c = rooms.c
+        out: list[sa.ColumnElement[bool]] = []
+        if self.discussions is None:
+            if self.types:
+                out.append(c.type.in_(self.types))
+        else:
+            plain: sa.ColumnElement[bool] = (
+                sa.and_(c.type.in_(self.types), c.parent_id.is_(None)) if self.types else sa.false()
+            )
+            out.append(sa.or_(plain, c.parent_id.is_not(None)) if self.discussions else plain)
+        if self.member_id is not None:
+            mine = sa.select(subscriptions.c.room_id).where(
+                subscriptions.c.user_id == self.member_id
+            )
+            out.append(c.id.in_(mine))
+        if self.visible_to is not None:
+            theirs = sa.select(subscriptions.c.room_id).where(
+                subscriptions.c.user_id == self.visible_to
+            )
+            out.append(sa.or_(c.type == RoomType.CHANNEL.value, c.id.in_(theirs)))
+        if self.room_id is not None:
+            out.append(c.id == self.room_id)
+        if self.parent_id is not None:
+            out.append(c.parent_id == self.parent_id)
+        if self.updated_after is not None:
+            out.append(c.updated_at > self.updated_after)
+        needle = self.text.strip().lower()
+        if needle:
+            out.append(
+                sa.or_(
+                    c.name_lower.contains(needle, autoescape=True),
+                    sa.func.lower(c.fname).contains(needle, autoescape=True),
+                )
+            )
+        return out
 
 
 class RoomRepo:
@@ -164,6 +232,16 @@ class RoomRepo:
                 subscriptions.c.open.is_(False),
             )
             .values(open=True, updated_at=at)
+        )
+
+    async def set_subscription_ignored(
+        self, room_id: str, user_id: str, ignored: Sequence[str], at: datetime
+    ) -> None:
+        """The users whose messages this member hides in this room (Rocket.Chat's `ignored`)."""
+        await self.conn.execute(
+            subscriptions.update()
+            .where(subscriptions.c.room_id == room_id, subscriptions.c.user_id == user_id)
+            .values(ignored=list(ignored), updated_at=at)
         )
 
     async def list_user_subscriptions(self, user_id: str) -> list[Subscription]:
@@ -315,3 +393,177 @@ class RoomRepo:
         query = sa.select(sa.func.max(rooms.c.last_message_at))
         last: datetime | None = (await self.conn.execute(query)).scalar_one_or_none()
         return last
+
+    # --- room settings, listings and deletion ---
+
+    async def update_room(self, room_id: str, values: Mapping[str, Any]) -> None:
+        row = dict(values)
+        if "name" in row:
+            row["name_lower"] = row["name"].lower() if row["name"] else None
+        await self.conn.execute(rooms.update().where(rooms.c.id == room_id).values(**row))
+
+    async def list_rooms(
+        self,
+        flt: RoomFilter,
+        sort: Sequence[tuple[str, int]],
+        offset: int,
+        count: int | None,
+    ) -> tuple[list[Room], int]:
+        """Rooms matching `flt`, sorted by ROOM_SORT keys (1 or -1), with the total."""
+        where = flt.clauses()
+        total_query = sa.select(sa.func.count()).select_from(rooms).where(*where)
+        total = (await self.conn.execute(total_query)).scalar_one()
+        order = [ROOM_SORT[k].asc() if d > 0 else ROOM_SORT[k].desc() for k, d in sort]
+        query = sa.select(rooms).where(*where).order_by(*order, rooms.c.id).offset(offset)
+        if count is not None:
+            query = query.limit(count)
+        return [_room(r) for r in await self.conn.execute(query)], total
+
+    async def delete_room(self, room_id: str, at: datetime) -> list[str]:
+        """Remove a room with its messages and memberships; the former members' ids.
+
+        Each membership leaves a tombstone, so the members' clients learn of the removal.
+        """
+        members = sa.select(subscriptions.c.user_id).where(subscriptions.c.room_id == room_id)
+        user_ids = list((await self.conn.execute(members)).scalars())
+        await self.conn.execute(
+            subscription_deletions.insert().from_select(
+                ["id", "room_id", "user_id", "deleted_at"],
+                sa.select(
+                    subscriptions.c.id,
+                    subscriptions.c.room_id,
+                    subscriptions.c.user_id,
+                    sa.literal(at, Millis),
+                ).where(subscriptions.c.room_id == room_id),
+            )
+        )
+        await self.conn.execute(subscriptions.delete().where(subscriptions.c.room_id == room_id))
+        await self.conn.execute(messages.delete().where(messages.c.room_id == room_id))
+        await self.conn.execute(rooms.delete().where(rooms.c.id == room_id))
+        return user_ids
+
+    async def list_discussion_ids(self, parent_id: str) -> list[str]:
+        query = sa.select(rooms.c.id).where(rooms.c.parent_id == parent_id)
+        return list((await self.conn.execute(query)).scalars())
+
+    # --- members ---
+
+    async def list_member_ids(
+        self,
+        room_id: str,
+        statuses: Sequence[str] = (),
+        text: str = "",
+        descending: bool = False,
+        offset: int = 0,
+        count: int | None = None,
+    ) -> tuple[list[str], int]:
+        """Ids of a room's members by username, narrowed by presence status and free text."""
+        where: list[sa.ColumnElement[bool]] = [subscriptions.c.room_id == room_id]
+        if statuses:
+            where.append(users.c.status.in_(list(statuses)))
+        needle = text.strip().lower()
+        if needle:
+            where.append(
+                sa.or_(
+                    users.c.username_lower.contains(needle, autoescape=True),
+                    sa.func.lower(users.c.name).contains(needle, autoescape=True),
+                )
+            )
+        joined = subscriptions.join(users, users.c.id == subscriptions.c.user_id)
+        total_query = sa.select(sa.func.count()).select_from(joined).where(*where)
+        total = (await self.conn.execute(total_query)).scalar_one()
+        key = users.c.username_lower.desc() if descending else users.c.username_lower.asc()
+        query = (
+            sa.select(users.c.id)
+            .select_from(joined)
+            .where(*where)
+            .order_by(key, users.c.id)
+            .offset(offset)
+        )
+        if count is not None:
+            query = query.limit(count)
+        return list((await self.conn.execute(query)).scalars()), total
+
+    async def list_privileged_members(
+        self, room_id: str, roles: Sequence[str]
+    ) -> list[Subscription]:
+        """Subscriptions holding any of these room roles; `user.name` filled in."""
+        dialect = self.conn.dialect.name
+        query = (
+            sa.select(subscriptions, users.c.name.label("user_name"))
+            .join(users, users.c.id == subscriptions.c.user_id)
+            .where(
+                subscriptions.c.room_id == room_id,
+                sa.or_(*(_has_role(dialect, r) for r in roles)),
+            )
+            .order_by(subscriptions.c.joined_at, subscriptions.c.id)
+        )
+        out: list[Subscription] = []
+        for row in await self.conn.execute(query):
+            sub = _subscription(row)
+            name = row._mapping["user_name"]
+            out.append(replace(sub, user=replace(sub.user, name=name)))
+        return out
+
+    async def update_subscription(
+        self, room_id: str, user_id: str, values: Mapping[str, Any]
+    ) -> None:
+        await self.conn.execute(
+            subscriptions.update()
+            .where(subscriptions.c.room_id == room_id, subscriptions.c.user_id == user_id)
+            .values(**values)
+        )
+
+    async def update_room_subscriptions(self, room_id: str, values: Mapping[str, Any]) -> None:
+        """Change every member's subscription to a room (rename, type change, archive)."""
+        await self.conn.execute(
+            subscriptions.update().where(subscriptions.c.room_id == room_id).values(**values)
+        )
+
+    async def delete_subscription(self, subscription: Subscription, at: datetime) -> None:
+        """End one membership, keeping the member count right and leaving a tombstone."""
+        await self.conn.execute(subscriptions.delete().where(subscriptions.c.id == subscription.id))
+        await self.conn.execute(
+            subscription_deletions.insert().values(
+                id=subscription.id,
+                room_id=subscription.room_id,
+                user_id=subscription.user.id,
+                deleted_at=at,
+            )
+        )
+        await self.conn.execute(
+            rooms.update()
+            .where(rooms.c.id == subscription.room_id)
+            .values(users_count=rooms.c.users_count - 1, updated_at=at)
+        )
+
+    # --- catching up (subscriptions.get, rooms.get) ---
+
+    async def list_changed_subscriptions(
+        self, user_id: str, since: datetime | None
+    ) -> list[Subscription]:
+        """The user's subscriptions; with `since`, those where the subscription or its room
+        changed after it (a new message in the room changes the unread count)."""
+        query = sa.select(subscriptions).where(subscriptions.c.user_id == user_id)
+        if since is not None:
+            changed_rooms = sa.select(rooms.c.id).where(rooms.c.updated_at > since)
+            query = query.where(
+                sa.or_(
+                    subscriptions.c.updated_at > since,
+                    subscriptions.c.room_id.in_(changed_rooms),
+                )
+            )
+        rows = await self.conn.execute(query.order_by(subscriptions.c.id))
+        return [_subscription(r) for r in rows]
+
+    async def list_ended_memberships(
+        self, user_id: str, since: datetime
+    ) -> list[tuple[str, str, datetime]]:
+        """(subscription id, room id, when) of memberships the user lost after `since`."""
+        t = subscription_deletions
+        query = (
+            sa.select(t.c.id, t.c.room_id, t.c.deleted_at)
+            .where(t.c.user_id == user_id, t.c.deleted_at > since)
+            .order_by(t.c.deleted_at, t.c.id)
+        )
+        return [(i, r, at) for i, r, at in await self.conn.execute(query)]

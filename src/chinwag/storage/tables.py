@@ -14,6 +14,8 @@ metadata = sa.MetaData(
 )
 
 ID = sa.String(32)
+# Room ids: a one-to-one DM's id is both members' 17-character ids joined (34 characters).
+RID = sa.String(64)
 
 users = sa.Table(
     "users",
@@ -77,7 +79,7 @@ login_tokens = sa.Table(
 rooms = sa.Table(
     "rooms",
     metadata,
-    sa.Column("id", ID, primary_key=True),
+    sa.Column("id", RID, primary_key=True),
     sa.Column("type", sa.String(1), nullable=False),
     sa.Column("name", sa.String(200)),
     sa.Column("name_lower", sa.String(200), unique=True),
@@ -98,7 +100,7 @@ rooms = sa.Table(
     sa.Column("seq", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("last_message_at", Millis),
     sa.Column("join_code", sa.String(200)),
-    sa.Column("parent_id", ID),
+    sa.Column("parent_id", RID),
     sa.Column("parent_message_id", ID),
     sa.Column("last_message_id", ID),
     sa.Column("react_when_read_only", sa.Boolean, nullable=False, server_default=sa.false()),
@@ -119,7 +121,7 @@ subscriptions = sa.Table(
     "subscriptions",
     metadata,
     sa.Column("id", ID, primary_key=True),
-    sa.Column("room_id", ID, sa.ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("room_id", RID, sa.ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
     sa.Column("user_id", ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("username", sa.String(120), nullable=False),
     sa.Column("room_type", sa.String(1), nullable=False),
@@ -149,7 +151,7 @@ messages = sa.Table(
     "messages",
     metadata,
     sa.Column("id", ID, primary_key=True),
-    sa.Column("room_id", ID, sa.ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("room_id", RID, sa.ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
     # Position in the room's timeline; NULL for thread replies not shown in the room, so
     # unread = rooms.seq - subscriptions.read_seq counts only what the timeline shows.
     sa.Column("seq", sa.BigInteger),
@@ -185,15 +187,18 @@ messages = sa.Table(
     sa.Column("groupable", sa.Boolean),
     sa.Column("bot", Json),
     sa.Column("custom_fields", Json, nullable=False, server_default="{}"),
-    sa.Column("drid", ID),
+    sa.Column("drid", RID),
     sa.Column("dcount", sa.Integer),
     sa.Column("dlm", Millis),
     sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
+    # The room role a subscription-role-added / -removed system message is about.
+    sa.Column("role", sa.String(64)),
     sa.UniqueConstraint("room_id", "seq", name="uq_messages_room_id_seq"),
     sa.Index("ix_messages_room_id_ts", "room_id", "ts"),
     sa.Index("ix_messages_room_id_updated_at", "room_id", "updated_at"),
     sa.Index("ix_messages_tmid_ts", "tmid", "ts"),
     sa.Index("ix_messages_user_id_ts", "user_id", "ts"),
+    sa.Index("ix_messages_drid", "drid"),
 )
 
 # Tombstones of deleted messages, for clients catching up (chat.syncMessages, getDeletedMessages).
@@ -201,9 +206,21 @@ message_deletions = sa.Table(
     "message_deletions",
     metadata,
     sa.Column("id", ID, primary_key=True),
-    sa.Column("room_id", ID, nullable=False),
+    sa.Column("room_id", RID, nullable=False),
     sa.Column("deleted_at", Millis, nullable=False),
     sa.Index("ix_message_deletions_room_id_deleted_at", "room_id", "deleted_at"),
+)
+
+# Tombstones of ended memberships (left, removed, room deleted), for clients catching up
+# (subscriptions.get and rooms.get with updatedSince report them under `remove`).
+subscription_deletions = sa.Table(
+    "subscription_deletions",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("room_id", RID, nullable=False),
+    sa.Column("user_id", ID, nullable=False),
+    sa.Column("deleted_at", Millis, nullable=False),
+    sa.Index("ix_subscription_deletions_user_id_deleted_at", "user_id", "deleted_at"),
 )
 
 thread_followers = sa.Table(
@@ -219,7 +236,7 @@ message_reports = sa.Table(
     metadata,
     sa.Column("id", ID, primary_key=True),
     sa.Column("message_id", ID, nullable=False),
-    sa.Column("room_id", ID, nullable=False),
+    sa.Column("room_id", RID, nullable=False),
     sa.Column("reported_by", ID, nullable=False),
     sa.Column("description", sa.Text, nullable=False),
     sa.Column("ts", Millis, nullable=False),
@@ -232,7 +249,7 @@ invites = sa.Table(
     "invites",
     metadata,
     sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("room_id", ID, sa.ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("room_id", RID, sa.ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
     sa.Column("creator_id", ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("created_at", Millis, nullable=False),
     sa.Column("updated_at", Millis, nullable=False),

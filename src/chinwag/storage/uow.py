@@ -6,6 +6,7 @@ from chinwag.storage.database import Conn
 from chinwag.storage.invites import InviteRepo
 from chinwag.storage.messages import MessageRepo
 from chinwag.storage.rooms import RoomRepo
+from chinwag.storage.threads import ThreadRepo
 from chinwag.storage.tokens import TokenRepo
 from chinwag.storage.users import UserRepo
 
@@ -18,6 +19,7 @@ class UnitOfWork:
         self.rooms = RoomRepo(conn)
         self.invites = InviteRepo(conn)
         self.messages = MessageRepo(conn)
+        self.threads = ThreadRepo(conn)
         self.config = ConfigRepo(conn)
         self.events: list[Event] = []
 

@@ -1,13 +1,20 @@
-"""chat.*: posting, editing and reading messages."""
+"""chat.*: posting, editing, deleting, reacting to, pinning, starring, following and
+reporting messages. The reads are in chat_read.py."""
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from chinwag.actions.editing import Edit, delete_message, update_message
+from chinwag.actions.ignores import ignore_user
 from chinwag.actions.messages import NewMessage, send_message
+from chinwag.actions.pins import pin_message, star_message, unpin_message
+from chinwag.actions.reactions import react_to_message
+from chinwag.actions.reports import report_message
 from chinwag.actions.rooms import open_direct_message
+from chinwag.actions.threads import follow_thread
 from chinwag.domain.errors import ChinwagError
 from chinwag.domain.models import RoomType
 from chinwag.http.auth import Caller, CallerDep
@@ -142,3 +149,136 @@ async def chat_send_message(body: SendMessageBody, caller: CallerDep) -> Respons
         ),
     )
     return ok(message=serialize_message(sent))
+
+
+class UpdateBody(BaseModel):
+    roomId: str
+    msgId: str
+    text: str
+    customFields: dict[str, Any] | None = None
+    previewUrls: list[str] | None = None
+
+
+@router.post("/chat.update", summary="Edit a message's text (and custom fields)")
+async def chat_update(body: UpdateBody, caller: CallerDep) -> Response:
+    edit = Edit(
+        room_id=body.roomId,
+        message_id=body.msgId,
+        text=body.text,
+        custom_fields=body.customFields,
+        preview_urls=tuple(body.previewUrls) if body.previewUrls is not None else None,
+    )
+    updated = await update_message(caller.deps, caller.user, edit)
+    return ok(message=serialize_message(updated))
+
+
+class DeleteBody(BaseModel):
+    roomId: str
+    msgId: str
+    asUser: bool = False
+
+
+@router.post("/chat.delete", summary="Delete a message")
+async def chat_delete(body: DeleteBody, caller: CallerDep) -> Response:
+    gone = await delete_message(caller.deps, caller.user, body.roomId, body.msgId, body.asUser)
+    author = {"_id": gone.author.id, "username": gone.author.username}
+    if gone.author.name is not None:
+        author["name"] = gone.author.name
+    return ok(
+        _id=gone.id,
+        ts=str(int(caller.deps.clock.now().timestamp() * 1000)),  # a string, as Rocket.Chat's
+        message={"_id": gone.id, "rid": gone.room_id, "u": author},
+    )
+
+
+class ReactBody(BaseModel):
+    messageId: str = Field(min_length=1)
+    emoji: str | None = None
+    reaction: str | None = None
+    shouldReact: bool | None = None
+
+
+@router.post("/chat.react", summary="React with an emoji (toggles unless shouldReact is given)")
+async def chat_react(body: ReactBody, caller: CallerDep) -> Response:
+    emoji = body.emoji if body.emoji is not None else body.reaction
+    if not emoji:
+        raise ChinwagError(
+            "error-emoji-param-not-provided", 'The required "emoji" param is missing.'
+        )
+    await react_to_message(caller.deps, caller.user, body.messageId, emoji, body.shouldReact)
+    return ok()
+
+
+class MessageIdBody(BaseModel):
+    messageId: str = Field(min_length=1)
+
+
+@router.post("/chat.pinMessage", summary="Pin a message; answers the message_pinned notice")
+async def chat_pin_message(body: MessageIdBody, caller: CallerDep) -> Response:
+    notice = await pin_message(caller.deps, caller.user, body.messageId)
+    return ok(message=serialize_message(notice))
+
+
+@router.post("/chat.unPinMessage", summary="Unpin a message")
+async def chat_unpin_message(body: MessageIdBody, caller: CallerDep) -> Response:
+    await unpin_message(caller.deps, caller.user, body.messageId)
+    return ok()
+
+
+@router.post("/chat.starMessage", summary="Star a message (for oneself)")
+async def chat_star_message(body: MessageIdBody, caller: CallerDep) -> Response:
+    await star_message(caller.deps, caller.user, body.messageId, starred=True)
+    return ok()
+
+
+@router.post("/chat.unStarMessage", summary="Unstar a message")
+async def chat_unstar_message(body: MessageIdBody, caller: CallerDep) -> Response:
+    await star_message(caller.deps, caller.user, body.messageId, starred=False)
+    return ok()
+
+
+class FollowBody(BaseModel):
+    mid: str = Field(min_length=1)
+
+
+@router.post("/chat.followMessage", summary="Follow a message's thread")
+async def chat_follow_message(body: FollowBody, caller: CallerDep) -> Response:
+    await follow_thread(caller.deps, caller.user, body.mid, follow=True)
+    return ok()
+
+
+@router.post("/chat.unfollowMessage", summary="Stop following a message's thread")
+async def chat_unfollow_message(body: FollowBody, caller: CallerDep) -> Response:
+    await follow_thread(caller.deps, caller.user, body.mid, follow=False)
+    return ok()
+
+
+class ReportBody(BaseModel):
+    messageId: str = Field(min_length=1)
+    description: str
+
+
+@router.post("/chat.reportMessage", summary="Report a message to the moderators")
+async def chat_report_message(body: ReportBody, caller: CallerDep) -> Response:
+    await report_message(caller.deps, caller.user, body.messageId, body.description)
+    return ok()
+
+
+@router.get("/chat.ignoreUser", summary="Hide (or show again) a member's messages in a room")
+async def chat_ignore_user(
+    caller: CallerDep,
+    rid: str = Query(""),
+    userId: str = Query(""),
+    ignore: str = Query("true"),
+) -> Response:
+    if not rid.strip():
+        raise ChinwagError(
+            "error-room-id-param-not-provided", 'The required "rid" param is missing.'
+        )
+    if not userId.strip():
+        raise ChinwagError(
+            "error-user-id-param-not-provided", 'The required "userId" param is missing.'
+        )
+    hide = ignore.strip().lower() in ("true", "1")
+    await ignore_user(caller.deps, caller.user, rid, userId, hide)
+    return ok()

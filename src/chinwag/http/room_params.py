@@ -1,0 +1,92 @@
+"""What the room families' requests share: which room, which users, dates and list params,
+and rooms shaped with their last message."""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Request
+from pydantic import BaseModel
+
+from chinwag.actions.deps import Deps
+from chinwag.actions.room_queries import last_messages_of
+from chinwag.actions.rooms import RoomRef
+from chinwag.actions.users import UserSelector
+from chinwag.domain.errors import ChinwagError, InvalidParams
+from chinwag.domain.models import Room, RoomType
+from chinwag.http import serialize
+from chinwag.http.serialize_chat import message as serialize_message
+
+
+class RoomBody(BaseModel):
+    """Rocket.Chat's room params in a body: `roomId`, else `roomName`."""
+
+    roomId: str | None = None
+    roomName: str | None = None
+
+    def ref(self, kind: RoomType | None = None) -> RoomRef:
+        return RoomRef(room_id=self.roomId or None, name=self.roomName or None, type=kind)
+
+
+class TargetBody(RoomBody):
+    """A room and one user in it: `userId`, else `username` (or `user`)."""
+
+    userId: str | None = None
+    username: str | None = None
+    user: str | None = None
+
+    def target(self) -> UserSelector:
+        return UserSelector(
+            user_id=self.userId or None, username=self.username or self.user or None
+        )
+
+
+def parse_date(value: str | None, name: str, code: str = "invalid-params") -> datetime | None:
+    """An ISO 8601 date from a query or body; naive dates are UTC."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ChinwagError(code, f"The '{name}' param must be an ISO 8601 date") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def query_list(request: Request, name: str) -> tuple[str, ...]:
+    """A list in a query string: `name[]=a&name[]=b`, `name=a&name=b` or `name=a,b`."""
+    raw = request.query_params.getlist(name) + request.query_params.getlist(f"{name}[]")
+    items = [part.strip() for value in raw for part in value.split(",")]
+    return tuple(i for i in items if i)
+
+
+def comma_list(value: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (value or "").split(",") if p.strip())
+
+
+def truthy(value: str | bool | None) -> bool:
+    """Rocket.Chat's loose booleans in query strings: "true" / "1"."""
+    if isinstance(value, bool):
+        return value
+    return (value or "").strip().lower() in ("true", "1")
+
+
+def one_sort(sort: dict[str, int], key: str, default: int = 1) -> int:
+    value = sort.get(key, default)
+    if value not in (1, -1):
+        raise InvalidParams("Invalid sort parameter provided", "error-invalid-sort")
+    return value
+
+
+async def rooms_json(deps: Deps, rooms: Sequence[Room]) -> list[dict[str, Any]]:
+    """Rooms as Rocket.Chat returns them, each with its `lastMessage` (one query for all)."""
+    last = await last_messages_of(deps, rooms)
+    return [
+        serialize.room(r, last_message=serialize_message(last[r.id]) if r.id in last else None)
+        for r in rooms
+    ]
+
+
+async def room_json(deps: Deps, room: Room) -> dict[str, Any]:
+    return (await rooms_json(deps, [room]))[0]
