@@ -38,7 +38,7 @@ def test_post_edit_and_delete(pair: tuple[RocketChat, RocketChat, str]) -> None:
     with refused(400):
         eli.chat_get_message(message["_id"])
     since = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
-    gone = eli.chat_get_deleted_messages(rid, since)["messages"]
+    gone = list(eli.chat_get_deleted_messages(rid, since))
     assert {"_id": message["_id"]} in [{"_id": m["_id"]} for m in gone]
 
 
@@ -52,11 +52,11 @@ def test_reactions_pins_stars(pair: tuple[RocketChat, RocketChat, str]) -> None:
     eli.chat_react(mid, "thumbsup")  # toggles off
     assert dee.chat_get_message(mid)["message"]["reactions"][":thumbsup:"]["usernames"] == ["dee"]
     dee.chat_pin_message(mid)
-    assert mid in [m["_id"] for m in eli.chat_get_pinned_messages(rid)["messages"]]
+    assert mid in [m["_id"] for m in list(eli.chat_get_pinned_messages(rid))]
     eli.chat_star_message(mid)
-    assert mid in [m["_id"] for m in eli.chat_get_starred_messages(rid)["messages"]]
+    assert mid in [m["_id"] for m in list(eli.chat_get_starred_messages(rid))]
     eli.chat_unstar_message(mid)
-    assert eli.chat_get_starred_messages(rid)["messages"] == []
+    assert list(eli.chat_get_starred_messages(rid)) == []
 
 
 def test_threads_and_mentions(pair: tuple[RocketChat, RocketChat, str]) -> None:
@@ -64,12 +64,12 @@ def test_threads_and_mentions(pair: tuple[RocketChat, RocketChat, str]) -> None:
     root = dee.chat_post_message("release notes draft", room_id=rid)["message"]["_id"]
     eli.chat_post_message("looks good @dee", room_id=rid, tmid=root)
     eli.chat_post_message("one typo", room_id=rid, tmid=root)
-    replies = dee.chat_get_thread_messages(root)["messages"]
+    replies = list(dee.chat_get_thread_messages(root))
     assert [m["msg"] for m in replies] == ["looks good @dee", "one typo"]
     assert dee.chat_get_message(root)["message"]["tcount"] == 2
-    threads = dee.chat_get_threads_list(rid)["threads"]
+    threads = list(dee.chat_get_threads_list(rid))
     assert root in [t["_id"] for t in threads]
-    mentioned = dee.chat_get_mentioned_messages(rid)["messages"]
+    mentioned = list(dee.chat_get_mentioned_messages(rid))
     assert [m["msg"] for m in mentioned] == ["looks good @dee"]
 
 
@@ -77,10 +77,10 @@ def test_search_and_sync(pair: tuple[RocketChat, RocketChat, str]) -> None:
     dee, eli, rid = pair
     before = datetime.now(UTC) - timedelta(seconds=1)
     dee.chat_post_message("the quarterly forecast is ready", room_id=rid)
-    found = eli.chat_search(rid, "forecast")["messages"]
+    found = list(eli.chat_search(rid, "forecast"))
     assert [m["msg"] for m in found] == ["the quarterly forecast is ready"]
-    assert eli.chat_search(rid, "quarter")["messages"]  # prefix of the last word
-    assert eli.chat_search(rid, 'no"such(word')["messages"] == []
+    assert list(eli.chat_search(rid, "quarter"))  # prefix of the last word
+    assert list(eli.chat_search(rid, 'no"such(word')) == []
     synced = eli.chat_sync_messages(rid, before.isoformat())["result"]
     assert "the quarterly forecast is ready" in [m["msg"] for m in synced["updated"]]
 

@@ -239,3 +239,104 @@ async def test_presence_follows_sockets(server_url: str) -> None:
             assert await presence() == "away"
         await asyncio.sleep(0.2)  # the server notices both sockets closing
         assert await presence() == "offline"
+
+
+async def test_a_kicked_member_stops_receiving_at_once(server_url: str) -> None:
+    admin = await rest_login(server_url, ADMIN[0], ADMIN[1])
+    await rest(
+        server_url,
+        "POST",
+        "/users.create",
+        headers=admin,
+        json={
+            "email": "kick@example.com",
+            "name": "Kick",
+            "password": "kick-pass-1",
+            "username": "kickme",
+        },
+    )
+    made = await rest(
+        server_url,
+        "POST",
+        "/groups.create",
+        headers=admin,
+        json={"name": "ops", "members": ["kickme"]},
+    )
+    gid = made["group"]["_id"]
+    async with connect(server_url) as member:
+        await member.call(
+            "login", {"user": {"username": "kickme"}, "password": digest("kick-pass-1")}
+        )
+        assert (await member.sub("stream-room-messages", gid, False))["msg"] == "ready"
+        rooms = (await member.call("rooms/get"))["result"]
+        assert gid in {r["_id"] for r in rooms}
+        await rest(
+            server_url,
+            "POST",
+            "/chat.postMessage",
+            headers=admin,
+            json={"roomId": gid, "text": "before"},
+        )
+        seen = await member.expect(lambda m: m.get("msg") == "changed")
+        assert seen["fields"]["args"][0]["msg"] == "before"
+        await rest(
+            server_url,
+            "POST",
+            "/groups.kick",
+            headers=admin,
+            json={"roomId": gid, "username": "kickme"},
+        )
+        await member.expect(lambda m: m.get("msg") == "nosub")
+        await rest(
+            server_url,
+            "POST",
+            "/chat.postMessage",
+            headers=admin,
+            json={"roomId": gid, "text": "after"},
+        )
+        with pytest.raises(TimeoutError):
+            await member.expect(
+                lambda m: (
+                    m.get("msg") == "changed" and m["fields"]["args"][0].get("msg") == "after"
+                ),
+                within=0.7,
+            )
+
+
+async def test_edits_and_deletions_are_streamed(server_url: str) -> None:
+    admin = await rest_login(server_url, ADMIN[0], ADMIN[1])
+    async with connect(server_url) as client:
+        await client.call("login", {"resume": admin["X-Auth-Token"]})
+        await client.sub("stream-room-messages", "GENERAL", False)
+        await client.sub("stream-notify-room", "GENERAL/deleteMessage", False)
+        posted = await rest(
+            server_url,
+            "POST",
+            "/chat.postMessage",
+            headers=admin,
+            json={"roomId": "GENERAL", "text": "draft"},
+        )
+        mid = posted["message"]["_id"]
+        await client.expect(
+            lambda m: m.get("msg") == "changed" and m["fields"]["args"][0]["msg"] == "draft"
+        )
+        await rest(
+            server_url,
+            "POST",
+            "/chat.update",
+            headers=admin,
+            json={"roomId": "GENERAL", "msgId": mid, "text": "final"},
+        )
+        edited = await client.expect(
+            lambda m: m.get("msg") == "changed" and m["fields"]["args"][0].get("msg") == "final"
+        )
+        assert "editedAt" in edited["fields"]["args"][0]
+        await rest(
+            server_url,
+            "POST",
+            "/chat.delete",
+            headers=admin,
+            json={"roomId": "GENERAL", "msgId": mid},
+        )
+        gone = await client.expect(lambda m: m.get("collection") == "stream-notify-room")
+        assert gone["fields"] == {"eventName": "GENERAL/deleteMessage", "args": [{"_id": mid}]}

@@ -5,7 +5,12 @@ from chinwag.ddp.ejson import date
 from chinwag.ddp.streams import Frames, StreamHub
 from chinwag.events.types import (
     Event,
+    MessageDeleted,
+    MessagePinned,
     MessageSent,
+    MessageUpdated,
+    ReactionChanged,
+    RoomHistoryCleaned,
     SettingChanged,
     UserLoggedOut,
     UserStatusChanged,
@@ -16,14 +21,30 @@ from chinwag.http.serialize_chat import message as serialize_message
 STATUS_NUMBERS = {"offline": 0, "online": 1, "away": 2, "busy": 3}
 
 
-async def message_sent(deps: Deps, event: Event) -> Frames:
-    assert isinstance(event, MessageSent)
+async def message_changed(deps: Deps, event: Event) -> Frames:
+    """A new, edited, reacted-to or pinned message: clients upsert it by _id."""
+    assert isinstance(event, MessageSent | MessageUpdated | ReactionChanged | MessagePinned)
     async with deps.reader() as uow:
         message = await uow.messages.find_message(event.message_id)
     if message is None:
         return []
     body = serialize_message(message, date=date)
     return [(f"room:{event.room_id}", "stream-room-messages", event.room_id, [body])]
+
+
+async def message_deleted(deps: Deps, event: Event) -> Frames:
+    assert isinstance(event, MessageDeleted)
+    if event.placeholder:  # a thread's first message stays, shown as removed
+        return await message_changed(deps, MessageUpdated(event.room_id, event.message_id))
+    name = f"{event.room_id}/deleteMessage"
+    return [(f"room:{event.room_id}", "stream-notify-room", name, [{"_id": event.message_id}])]
+
+
+async def history_cleaned(deps: Deps, event: Event) -> Frames:
+    assert isinstance(event, RoomHistoryCleaned)
+    name = f"{event.room_id}/deleteMessageBulk"
+    args = [{"rid": event.room_id, "ids": list(event.message_ids)}]
+    return [(f"room:{event.room_id}", "stream-notify-room", name, args)]
 
 
 async def user_typing(deps: Deps, event: Event) -> Frames:
@@ -61,7 +82,10 @@ async def logged_out(deps: Deps, event: Event) -> Frames:
 
 
 def register_renderers(hub: StreamHub) -> None:
-    hub.renders(MessageSent, message_sent)
+    for changed in (MessageSent, MessageUpdated, ReactionChanged, MessagePinned):
+        hub.renders(changed, message_changed)
+    hub.renders(MessageDeleted, message_deleted)
+    hub.renders(RoomHistoryCleaned, history_cleaned)
     hub.renders(UserTyping, user_typing)
     hub.renders(UserStatusChanged, user_status)
     hub.renders(SettingChanged, setting_changed)

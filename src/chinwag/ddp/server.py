@@ -16,6 +16,7 @@ from chinwag.ddp.methods import (  # noqa: F401
     account,
     config,
     messages,
+    rooms,
     streams,
 )
 from chinwag.ddp.presence import PresenceTracker

@@ -12,7 +12,7 @@ from typing import Any
 from chinwag.actions.deps import Deps
 from chinwag.ddp.connection import Connection
 from chinwag.ddp.ejson import dumps
-from chinwag.events.types import Event
+from chinwag.events.types import Event, RoomDeleted, UserLeftRoom, UserRemovedFromRoom
 
 # How a stream frame for `event` is built: (topic, stream, eventName, args) tuples.
 Frames = list[tuple[str, str, str, list[Any]]]
@@ -71,11 +71,20 @@ class StreamHub:
         return list(self._by_topic.get(topic, {}).values())
 
     async def on_event(self, event: Event) -> None:
+        self._revoke(event)
         renderer = self._renderers.get(type(event))
         if renderer is None:
             return
         for topic, stream, event_name, args in await renderer(self.deps, event):
             self.publish(topic, stream, event_name, args)
+
+    def _revoke(self, event: Event) -> None:
+        """Whoever lost a room stops hearing it before anything else is sent."""
+        if isinstance(event, UserLeftRoom | UserRemovedFromRoom):
+            self.drop_user_from_topic(f"room:{event.room_id}", event.user_id)
+        elif isinstance(event, RoomDeleted):
+            for user_id in event.user_ids:
+                self.drop_user_from_topic(f"room:{event.room_id}", user_id)
 
     def publish(self, topic: str, stream: str, event_name: str, args: list[Any]) -> None:
         targets = [

@@ -1,7 +1,7 @@
 """What the room families' requests share: which room, which users, dates and list params,
 and rooms shaped with their last message."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -79,11 +79,17 @@ def one_sort(sort: dict[str, int], key: str, default: int = 1) -> int:
     return value
 
 
-async def rooms_json(deps: Deps, rooms: Sequence[Room]) -> list[dict[str, Any]]:
+async def rooms_json(
+    deps: Deps, rooms: Sequence[Room], date: Callable[[datetime | None], Any] = serialize.iso
+) -> list[dict[str, Any]]:
     """Rooms as Rocket.Chat returns them, each with its `lastMessage` (one query for all)."""
     last = await last_messages_of(deps, rooms)
     return [
-        serialize.room(r, last_message=serialize_message(last[r.id]) if r.id in last else None)
+        serialize.room(
+            r,
+            last_message=serialize_message(last[r.id], date=date) if r.id in last else None,
+            date=date,
+        )
         for r in rooms
     ]
 

@@ -1,5 +1,6 @@
 """Domain records in Rocket.Chat's REST shapes (field names, ISO dates)."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -126,15 +127,21 @@ def me(deps: Deps, user: User) -> dict[str, Any]:
     return drop_none(body)
 
 
-def room(r: Room, last_message: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A room as Rocket.Chat returns it; `last_message` is the serialized `lastMessage`."""
+def room(
+    r: Room,
+    last_message: dict[str, Any] | None = None,
+    date: Callable[[datetime | None], Any] = iso,
+) -> dict[str, Any]:
+    """A room as Rocket.Chat returns it; `last_message` is the serialized `lastMessage`.
+
+    `date` writes dates: ISO strings for REST, EJSON for the realtime API."""
     body: dict[str, Any] = {
         "_id": r.id,
         "t": r.type.value,
         "name": r.name,
         "fname": r.fname,
-        "ts": iso(r.created_at),
-        "_updatedAt": iso(r.updated_at),
+        "ts": date(r.created_at),
+        "_updatedAt": date(r.updated_at),
         "msgs": r.msgs,
         "usersCount": r.users_count,
         "default": r.is_default,
@@ -144,7 +151,7 @@ def room(r: Room, last_message: dict[str, Any] | None = None) -> dict[str, Any]:
         "description": r.description,
         "announcement": r.announcement,
         "archived": r.archived or None,
-        "lm": iso(r.last_message_at),
+        "lm": date(r.last_message_at),
         "prid": r.parent_id,
         "joinCodeRequired": bool(r.join_code) or None,
         "reactWhenReadOnly": r.react_when_read_only or None,
