@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -38,6 +39,15 @@ class Result:
         ordered = sorted(self.latencies_ms)
         return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
 
+    def merge(self, other: "Result") -> "Result":
+        """Two runs of the same case as one (their durations add up)."""
+        return Result(
+            self.requests + other.requests,
+            self.errors + other.errors,
+            self.seconds + other.seconds,
+            self.latencies_ms + other.latencies_ms,
+        )
+
 
 async def _read_response(reader: asyncio.StreamReader) -> int:
     head = await reader.readuntil(b"\r\n\r\n")
@@ -51,12 +61,28 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _worker(url: str, request: Request, until: float, result: Result) -> None:
+@dataclass
+class _Budget:
+    """When to stop: a deadline, and optionally a total number of requests over all workers."""
+
+    until: float
+    left: int | None
+
+    def take(self) -> bool:
+        if time.perf_counter() >= self.until:
+            return False
+        if self.left is None:
+            return True
+        self.left -= 1
+        return self.left >= 0
+
+
+async def _worker(url: str, request: Request, budget: _Budget, result: Result) -> None:
     parts = urlsplit(url)
     reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
     payload = request.encode(parts.netloc)
     try:
-        while time.perf_counter() < until:
+        while budget.take():
             start = time.perf_counter()
             writer.write(payload)
             status = await _read_response(reader)
@@ -68,11 +94,22 @@ async def _worker(url: str, request: Request, until: float, result: Result) -> N
         writer.close()
 
 
-async def load(url: str, request: Request, seconds: float, concurrency: int) -> Result:
-    """Send `request` over `concurrency` connections for `seconds`, as fast as answered."""
+async def load(
+    url: str,
+    request: Request | Sequence[Request],
+    seconds: float,
+    concurrency: int,
+    max_requests: int | None = None,
+) -> Result:
+    """Send requests over `concurrency` connections for `seconds` (or until `max_requests`
+    have been sent), as fast as answered. With several requests, connection i sends the
+    i-th (round robin), so each connection can act as a different user."""
+    requests = [request] if isinstance(request, Request) else list(request)
     result = Result(requests=0, errors=0, seconds=0.0, latencies_ms=[])
     start = time.perf_counter()
-    until = start + seconds
-    await asyncio.gather(*(_worker(url, request, until, result) for _ in range(concurrency)))
+    budget = _Budget(until=start + seconds, left=max_requests)
+    await asyncio.gather(
+        *(_worker(url, requests[i % len(requests)], budget, result) for i in range(concurrency))
+    )
     result.seconds = time.perf_counter() - start
     return result

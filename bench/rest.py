@@ -2,25 +2,14 @@
 
 import asyncio
 import json
-import urllib.request
 from typing import Any
 
-from bench.http_load import Request, load
-from bench.server import ADMIN_PASS, ADMIN_USER, Server
-
-
-def _login(url: str) -> dict[str, str]:
-    body = json.dumps({"user": ADMIN_USER, "password": ADMIN_PASS}).encode()
-    req = urllib.request.Request(
-        f"{url}/api/v1/login", data=body, headers={"content-type": "application/json"}
-    )
-    with urllib.request.urlopen(req) as response:
-        data = json.load(response)["data"]
-    return {"X-User-Id": data["userId"], "X-Auth-Token": data["authToken"]}
+from bench.http_load import Request, Result, load
+from bench.server import ADMIN_PASS, ADMIN_USER, Server, login
 
 
 def run(server: Server, seconds: float, concurrency: int) -> list[dict[str, Any]]:
-    auth = _login(server.url)
+    auth = login(server.url, ADMIN_USER, ADMIN_PASS)
     login_body = json.dumps({"user": ADMIN_USER, "password": ADMIN_PASS}).encode()
     cases = [
         ("GET /api/info", Request("GET", "/api/info")),
@@ -31,16 +20,19 @@ def run(server: Server, seconds: float, concurrency: int) -> list[dict[str, Any]
     for name, request in cases:
         cpu0 = server.cpu_seconds()
         result = asyncio.run(load(server.url, request, seconds, concurrency))
-        cpu = server.cpu_seconds() - cpu0
-        rows.append(
-            {
-                "case": name,
-                "requests_per_s": round(result.rate, 1),
-                "median_ms": round(result.percentile(50), 2),
-                "p99_ms": round(result.percentile(99), 2),
-                "errors": result.errors,
-                "server_cpu_percent": round(100 * cpu / result.seconds, 1),
-                "server_rss_mb": round(server.rss_mb(), 1),
-            }
-        )
+        rows.append(row(name, result, server, server.cpu_seconds() - cpu0))
     return rows
+
+
+def row(case: str, result: Result, server: Server, cpu_seconds: float) -> dict[str, Any]:
+    """One line of a report: throughput, latency, and what the server spent on it."""
+    return {
+        "case": case,
+        "requests": result.requests,
+        "requests_per_s": round(result.rate, 1),
+        "median_ms": round(result.percentile(50), 2),
+        "p99_ms": round(result.percentile(99), 2),
+        "errors": result.errors,
+        "server_cpu_percent": round(100 * cpu_seconds / result.seconds, 1) if result.seconds else 0,
+        "server_rss_mb": round(server.rss_mb(), 1),
+    }

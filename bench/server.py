@@ -1,15 +1,18 @@
-"""Start a Chinwag server process for a benchmark and read its CPU time and memory."""
+"""Start a Chinwag server process for a benchmark, call its REST API, read its CPU and memory."""
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 ADMIN_USER, ADMIN_PASS = "bench-admin", "bench-admin-pass"
 
@@ -49,9 +52,19 @@ class Server:
 
 
 @contextmanager
-def chinwag(database_url: str | None = None, bcrypt_rounds: int = 10) -> Iterator[Server]:
+def chinwag(
+    database_url: str | None = None,
+    bcrypt_rounds: int = 10,
+    prepare: Callable[[str], None] | None = None,
+) -> Iterator[Server]:
+    """A server on a free loopback port over a fresh SQLite file (or `database_url`).
+
+    `prepare` gets the database URL before the server starts: the place to bulk-load data.
+    """
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="chinwag-bench-") as data:
+        if prepare is not None:
+            prepare(database_url or f"sqlite:///{data}/chinwag.db")
         env = {
             **os.environ,
             "ADMIN_USERNAME": ADMIN_USER,
@@ -86,3 +99,26 @@ def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("benchmark server did not start")
+
+
+def api(
+    url: str,
+    method: str,
+    path: str,
+    auth: dict[str, str] | None = None,
+    body: dict[str, Any] | None = None,
+    query: dict[str, str] | None = None,
+) -> Any:
+    """One REST call; the parsed JSON body. Raises on an HTTP error status."""
+    target = f"{url}{path}" + (f"?{urllib.parse.urlencode(query)}" if query else "")
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"content-type": "application/json", **(auth or {})}
+    req = urllib.request.Request(target, data=data, headers=headers, method=method)
+    with urllib.request.urlopen(req, timeout=30) as response:
+        return json.load(response)
+
+
+def login(url: str, user: str, password: str) -> dict[str, str]:
+    """Sign in over REST; the X-User-Id / X-Auth-Token headers for later calls."""
+    data = api(url, "POST", "/api/v1/login", body={"user": user, "password": password})["data"]
+    return {"X-User-Id": data["userId"], "X-Auth-Token": data["authToken"]}

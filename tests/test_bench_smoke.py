@@ -1,9 +1,10 @@
-"""The benchmark still runs end to end (how fast is bench/'s business, not a test's)."""
+"""The benchmarks still run end to end (how fast is bench/'s business, not a test's)."""
 
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,29 +12,51 @@ from tests.conftest import PG_URL
 
 ROOT = Path(__file__).parent.parent
 
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(bool(PG_URL), reason="the SQLite leg runs it; one smoke run is enough"),
+]
 
-@pytest.mark.e2e
-@pytest.mark.skipif(bool(PG_URL), reason="the SQLite leg runs it; one smoke run is enough")
-def test_bench_rest_runs_and_writes_its_report() -> None:
-    cmd = [
-        sys.executable,
-        "-m",
-        "bench",
-        "rest",
-        "--seconds",
-        "0.3",
-        "--concurrency",
-        "2",
-        "--bcrypt-rounds",
-        "4",
-    ]
+
+def _bench(*args: str) -> dict[str, Any]:
+    """Run `python -m bench ...`; the JSON report it wrote (removed afterwards)."""
+    cmd = [sys.executable, "-m", "bench", *args, "--bcrypt-rounds", "4"]
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
-    written = out.stdout.strip().rsplit("(written to ", 1)[1].rstrip(")")
-    report = json.loads(Path(written).read_text())
+    written = Path(out.stdout.strip().rsplit("(written to ", 1)[1].rstrip(")"))
+    report: dict[str, Any] = json.loads(written.read_text())
+    written.unlink()
+    assert "| case |" in out.stdout
+    return report
+
+
+def test_bench_rest_runs_and_writes_its_report() -> None:
+    report = _bench("rest", "--seconds", "0.3", "--concurrency", "2")
     assert [r["case"] for r in report["rows"]] == [
         "GET /api/info",
         "GET /api/v1/me",
         "POST /api/v1/login",
     ]
     assert all(r["requests_per_s"] > 0 and r["errors"] == 0 for r in report["rows"])
-    Path(written).unlink()
+
+
+def test_bench_post_runs_in_rooms_of_both_sizes() -> None:
+    report = _bench(
+        "post", "--members", "3,20", "--seconds", "0.3", "--concurrency", "2", "--senders", "2"
+    )
+    assert [r["members"] for r in report["rows"]] == [3, 20]
+    assert all(r["requests"] > 0 and r["errors"] == 0 for r in report["rows"])
+    assert all(r["stored_as_posted"] for r in report["rows"])
+    assert report["ratio_largest_to_smallest"] is not None
+
+
+def test_bench_history_seeds_then_reads_and_searches() -> None:
+    report = _bench("history", "--messages", "300", "--requests", "5")
+    assert report["messages"] == 300
+    cases = [r["case"] for r in report["rows"]]
+    assert cases[:2] == ["channels.history, latest 50", "channels.history, 50 from halfway back"]
+    assert cases[2:] == [
+        "chat.search, rare word",
+        "chat.search, common word",
+        "chat.search, two words",
+    ]
+    assert all(r["requests"] == 5 and r["errors"] == 0 for r in report["rows"])
