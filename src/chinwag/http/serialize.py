@@ -1,7 +1,7 @@
 """Domain records in Rocket.Chat's REST shapes (field names, ISO dates)."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from chinwag.actions.deps import Deps
@@ -13,7 +13,7 @@ def iso(value: datetime | None) -> str | None:
     """`2024-05-01T12:00:00.000Z`, as Rocket.Chat's REST API writes dates."""
     if value is None:
         return None
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def drop_none(d: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any, Protocol, TypeVar, TypeVarTuple, overload
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.sql.selectable import TypedReturnsRows
@@ -124,6 +125,16 @@ async def _client_data_errors() -> AsyncIterator[None]:
         raise
 
 
+def _dumps(value: Any) -> str:
+    # Like the standard library: non-string keys become strings.
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+# JSON columns (messages carry their parsed `md` tree) decode with orjson: a history page
+# decodes hundreds of them, and the standard library's decoder was a visible share of it.
+_JSON_CODEC: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
+
+
 class Database:
     """Connections and transactions for the configured store."""
 
@@ -134,12 +145,12 @@ class Database:
         self._async: AsyncEngine | None = None
         if self.is_sqlite:
             sync_url = self.url.replace("sqlite+aiosqlite://", "sqlite+pysqlite://", 1)
-            self._sync = sa.create_engine(sync_url, pool_size=8, max_overflow=8)
+            self._sync = sa.create_engine(sync_url, pool_size=8, max_overflow=8, **_JSON_CODEC)
             sa.event.listen(self._sync, "connect", _sqlite_pragmas)
             sa.event.listen(self._sync, "begin", _sqlite_begin)
         else:
             self._async = create_async_engine(
-                self.url, pool_size=10, max_overflow=10, pool_pre_ping=True
+                self.url, pool_size=10, max_overflow=10, pool_pre_ping=True, **_JSON_CODEC
             )
 
     @property
