@@ -389,3 +389,23 @@ async def test_update_and_delete_need_a_login(client: httpx.AsyncClient) -> None
     for endpoint in ("chat.update", "chat.delete"):
         r = await client.post(f"/api/v1/{endpoint}", json={"roomId": "r", "msgId": "m"})
         assert_error(r, 401)
+
+
+async def test_links_in_a_message_are_its_urls(client: httpx.AsyncClient, alice: Persona) -> None:
+    text = "see https://example.com/a?b=1, and (http://docs.example.org/x) twice https://example.com/a?b=1"
+    r = await client.post(
+        "/api/v1/chat.postMessage",
+        headers=alice.headers,
+        json={"channel": "#general", "text": text},
+    )
+    message = r.json()["message"]
+    assert message["urls"] == [
+        {"url": "https://example.com/a?b=1"},
+        {"url": "http://docs.example.org/x"},
+    ]
+    edited = await client.post(
+        "/api/v1/chat.update",
+        headers=alice.headers,
+        json={"roomId": "GENERAL", "msgId": message["_id"], "text": "now https://chinwag.example"},
+    )
+    assert edited.json()["message"]["urls"] == [{"url": "https://chinwag.example"}]

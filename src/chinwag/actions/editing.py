@@ -11,6 +11,7 @@ from chinwag.actions.messages import (
     access_message,
     find_channel_mentions,
     find_mentions,
+    find_urls,
     require_can_post,
     require_not_archived,
 )
@@ -80,6 +81,7 @@ async def _new_content(
     return {
         "msg": text,
         "md": parse_markdown(text) if text else None,
+        "urls": find_urls(text),
         "mentions": [m.__dict__ for m in mentions],
         "channels": [c.__dict__ for c in channels],
     }

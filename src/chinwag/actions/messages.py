@@ -28,6 +28,9 @@ from chinwag.storage.uow import UnitOfWork
 USER_MENTION = re.compile(r"(?:^|(?<=[\s>_*~(]))@([0-9a-zA-Z\-_.]+(?:@[0-9a-zA-Z\-_.]+)?)")
 CHANNEL_MENTION = re.compile(r"(?:^|(?<=[\s>_*~(]))#([0-9a-zA-Z\-_.]+)")
 GROUP_MENTIONS = ("all", "here")
+# Links in a message become its `urls` (Rocket.Chat fills previews in later, when enabled).
+URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+MAX_URLS = 10
 MAX_ID = 32
 
 
@@ -45,6 +48,12 @@ class NewMessage:
     custom_fields: JsonDoc = field(default_factory=dict)
     groupable: bool | None = None
     type: str | None = None  # a system message type; only the server writes these
+
+
+def find_urls(text: str) -> list[dict[str, object]]:
+    """Rocket.Chat's `urls`: each distinct link in the text, without trailing punctuation."""
+    found = [u.rstrip(".,;:!?)]}") for u in URL.findall(text)]
+    return [{"url": u} for u in dict.fromkeys(found)][:MAX_URLS]
 
 
 def message_not_found() -> ChinwagError:
@@ -158,6 +167,7 @@ async def insert_message(
             "mentions": [m.__dict__ for m in mentions],
             "channels": [c.__dict__ for c in channels],
             "md": parse_markdown(new.text) if not new.type else None,
+            "urls": find_urls(new.text) if not new.type else [],
             "alias": new.alias,
             "emoji": new.emoji,
             "avatar": new.avatar,
