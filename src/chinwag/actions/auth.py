@@ -1,6 +1,7 @@
 """Logging in and out, and turning a presented token into a user."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -141,3 +142,39 @@ async def require_password_confirmation(deps: Deps, user: User, code: str | None
         raise ChinwagError("totp-required", "TOTP Required", details=details)
     if not await password_matches(deps, user.id, code):
         raise ChinwagError("totp-invalid", "TOTP Invalid", details=details)
+
+
+def presented_digest(password: object) -> str:
+    """A plain password becomes its SHA-256 hex; a `{digest, algorithm:"sha-256"}` passes."""
+    if isinstance(password, str) and password:
+        return sha256_hex(password)
+    if isinstance(password, dict) and password.get("algorithm") == "sha-256":
+        digest = password.get("digest")
+        if isinstance(digest, str) and digest:
+            return digest
+    raise LoginFailed()
+
+
+def presented_identity(request: Mapping[str, object]) -> tuple[str, str]:
+    """Who a login names: `user` as a string (an email if it has @) or as {username|email},
+    else top-level `username` / `email` (REST clients send those)."""
+    user = request.get("user")
+    if isinstance(user, str) and user:
+        return user, "auto"
+    for source in (user if isinstance(user, dict) else {}, request):
+        for key in ("username", "email"):
+            value = source.get(key)
+            if isinstance(value, str) and value:
+                return value, key
+    raise LoginFailed()
+
+
+async def log_in(deps: Deps, request: Mapping[str, object]) -> tuple[Session, str]:
+    """Meteor's login request, over REST or DDP: a resume token, or who and a password.
+    Returns the session and its type ("resume" or "password")."""
+    resume = request.get("resume")
+    if isinstance(resume, str) and resume:
+        return await login_with_resume(deps, resume), "resume"
+    identity, by = presented_identity(request)
+    digest = presented_digest(request.get("password"))
+    return await login_with_password(deps, identity, by, digest), "password"

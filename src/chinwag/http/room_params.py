@@ -2,19 +2,24 @@
 and rooms shaped with their last message."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
 from pydantic import BaseModel
+from starlette.responses import Response
 
 from chinwag.actions.deps import Deps
+from chinwag.actions.history import room_history
 from chinwag.actions.room_queries import last_messages_of
 from chinwag.actions.rooms import RoomRef
 from chinwag.actions.users import UserSelector
 from chinwag.domain.errors import ChinwagError, InvalidParams
 from chinwag.domain.models import Room, RoomType
 from chinwag.http import serialize
+from chinwag.http.auth import Caller
+from chinwag.http.envelope import ok
 from chinwag.http.serialize_chat import message as serialize_message
 
 
@@ -96,3 +101,37 @@ async def rooms_json(
 
 async def room_json(deps: Deps, room: Room) -> dict[str, Any]:
     return (await rooms_json(deps, [room]))[0]
+
+
+@dataclass(frozen=True)
+class HistoryWindow:
+    """The query of channels.history / groups.history / dm.history, as sent."""
+
+    latest: str | None
+    oldest: str | None
+    inclusive: bool
+    count: int
+    offset: int
+    show_thread_messages: bool
+
+
+async def history_response(caller: Caller, room: Room, window: HistoryWindow) -> Response:
+    """A room's messages, newest first, in the *.history answer's shape."""
+    deps = caller.deps
+    limit = min(window.count, deps.settings.int("API_Upper_Count_Limit")) if window.count else None
+    page = await room_history(
+        deps,
+        caller.user,
+        room,
+        parse_date(window.latest, "latest"),
+        parse_date(window.oldest, "oldest"),
+        window.inclusive,
+        window.offset,
+        limit,
+        with_thread_replies=window.show_thread_messages,
+    )
+    return ok(
+        messages=[serialize_message(m) for m in page.messages],
+        count=len(page.messages),
+        offset=window.offset,
+    )

@@ -5,50 +5,21 @@ from typing import Any
 from chinwag.actions.auth import (
     LoginFailed,
     Session,
-    login_with_password,
-    login_with_resume,
+    log_in,
     logout,
 )
 from chinwag.ddp.ejson import date
 from chinwag.ddp.methods import MethodContext, method, param
 from chinwag.ddp.protocol import MethodError
 from chinwag.domain.models import Status
-from chinwag.domain.passwords import hash_login_token, sha256_hex
-
-
-def _digest(password: Any) -> str:
-    if isinstance(password, str) and password:
-        return sha256_hex(password)
-    if isinstance(password, dict) and password.get("algorithm") == "sha-256":
-        digest = password.get("digest")
-        if isinstance(digest, str) and digest:
-            return digest
-    raise LoginFailed()
-
-
-def _identity(user: Any) -> tuple[str, str]:
-    if isinstance(user, str) and user:
-        return user, "auto"
-    if isinstance(user, dict):
-        for key in ("username", "email"):
-            if isinstance(user.get(key), str) and user[key]:
-                return user[key], key
-    raise LoginFailed()
+from chinwag.domain.passwords import hash_login_token
 
 
 @method("login")
 async def login(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
     request = param(params, 0, dict)
     try:
-        if isinstance(request.get("resume"), str):
-            session = await login_with_resume(ctx.deps, request["resume"])
-            kind = "resume"
-        else:
-            identity, by = _identity(request.get("user"))
-            session = await login_with_password(
-                ctx.deps, identity, by, _digest(request.get("password"))
-            )
-            kind = "password"
+        session, kind = await log_in(ctx.deps, request)
     except LoginFailed as exc:
         raise MethodError(
             403, "User not found" if exc.code == "Unauthorized" else exc.reason

@@ -10,12 +10,10 @@ from chinwag.actions.access import can
 from chinwag.actions.auth import (
     LoginFailed,
     Session,
-    login_with_password,
-    login_with_resume,
+    log_in,
     logout,
 )
 from chinwag.domain.errors import InvalidParams
-from chinwag.domain.passwords import sha256_hex
 from chinwag.http import serialize
 from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep
 from chinwag.http.envelope import JSON, ok
@@ -43,31 +41,6 @@ async def api_info(caller: OptionalCallerDep) -> Response:
     return ok(**body)
 
 
-def _digest(password: object) -> str:
-    """A plain password becomes its SHA-256 hex; a `{digest, algorithm}` passes through."""
-    if isinstance(password, str) and password:
-        return sha256_hex(password)
-    if isinstance(password, dict) and password.get("algorithm") == "sha-256":
-        digest = password.get("digest")
-        if isinstance(digest, str) and digest:
-            return digest
-    raise LoginFailed()
-
-
-def _identity(body: dict[str, Any]) -> tuple[str, str]:
-    user = body.get("user")
-    if isinstance(user, str) and user:
-        return user, "auto"
-    if isinstance(user, dict):
-        for key in ("username", "email"):
-            if isinstance(user.get(key), str) and user[key]:
-                return user[key], key
-    for key in ("username", "email"):
-        if isinstance(body.get(key), str) and body[key]:
-            return body[key], key
-    raise LoginFailed()
-
-
 def _login_failure(exc: LoginFailed) -> Response:
     return JSON(
         {"status": "error", "success": False, "error": exc.code, "message": exc.reason},
@@ -89,12 +62,7 @@ def _login_success(deps: DepsDep, session: Session) -> Response:
 @router.post("/login", summary="Log in with a password, a password digest, or a resume token")
 async def login(deps: DepsDep, body: dict[str, Any] = Body(...)) -> Response:
     try:
-        resume = body.get("resume")
-        if isinstance(resume, str) and resume:
-            session = await login_with_resume(deps, resume)
-        else:
-            identity, by = _identity(body)
-            session = await login_with_password(deps, identity, by, _digest(body.get("password")))
+        session, _ = await log_in(deps, body)
     except LoginFailed as exc:
         return _login_failure(exc)
     return _login_success(deps, session)

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from chinwag.actions.history import room_history
 from chinwag.actions.room_queries import (
     Counters,
     MemberQuery,
@@ -32,9 +31,10 @@ from chinwag.http.auth import Caller, CallerDep
 from chinwag.http.envelope import ok
 from chinwag.http.params import Page, PageDep, listing
 from chinwag.http.room_params import (
+    HistoryWindow,
     comma_list,
+    history_response,
     one_sort,
-    parse_date,
     query_list,
     room_json,
     rooms_json,
@@ -124,23 +124,8 @@ def _register(family: str) -> None:
         showThreadMessages: bool = Query(True),
     ) -> Response:
         room = await family_room(caller, family, roomId, roomName)
-        limit = min(count, caller.deps.settings.int("API_Upper_Count_Limit")) if count else None
-        page = await room_history(
-            caller.deps,
-            caller.user,
-            room,
-            parse_date(latest, "latest"),
-            parse_date(oldest, "oldest"),
-            inclusive,
-            offset,
-            limit,
-            with_thread_replies=showThreadMessages,
-        )
-        return ok(
-            messages=[serialize_message(m) for m in page.messages],
-            count=len(page.messages),
-            offset=offset,
-        )
+        window = HistoryWindow(latest, oldest, inclusive, count, offset, showThreadMessages)
+        return await history_response(caller, room, window)
 
     if kind == RoomType.CHANNEL:
 

@@ -4,7 +4,6 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from chinwag.actions.history import room_history
 from chinwag.actions.room_queries import (
     MemberQuery,
     MessageQuery,
@@ -24,9 +23,10 @@ from chinwag.http.auth import Caller, CallerDep
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
 from chinwag.http.room_params import (
+    HistoryWindow,
     comma_list,
+    history_response,
     one_sort,
-    parse_date,
     query_list,
     room_json,
     truthy,
@@ -109,23 +109,8 @@ def _register(prefix: str) -> None:
         if not roomId:
             raise _missing()
         room = await get_room(caller.deps, caller.user, RoomRef(room_id=roomId, type=DIRECT))
-        limit = min(count, caller.deps.settings.int("API_Upper_Count_Limit")) if count else None
-        page = await room_history(
-            caller.deps,
-            caller.user,
-            room,
-            parse_date(latest, "latest"),
-            parse_date(oldest, "oldest"),
-            inclusive,
-            offset,
-            limit,
-            with_thread_replies=showThreadMessages,
-        )
-        return ok(
-            messages=[serialize_message(m) for m in page.messages],
-            count=len(page.messages),
-            offset=offset,
-        )
+        window = HistoryWindow(latest, oldest, inclusive, count, offset, showThreadMessages)
+        return await history_response(caller, room, window)
 
     @router.get(f"/{prefix}.messages", summary="A direct message's messages, filterable")
     async def messages(
