@@ -340,3 +340,34 @@ async def test_edits_and_deletions_are_streamed(server_url: str) -> None:
         )
         gone = await client.expect(lambda m: m.get("collection") == "stream-notify-room")
         assert gone["fields"] == {"eventName": "GENERAL/deleteMessage", "args": [{"_id": mid}]}
+
+
+async def test_message_methods_and_sidebar_events(server_url: str) -> None:
+    admin = await rest_login(server_url, ADMIN[0], ADMIN[1])
+    async with connect(server_url) as client:
+        me = (await client.call("login", {"resume": admin["X-Auth-Token"]}))["result"]["id"]
+        await client.sub("stream-notify-user", f"{me}/subscriptions-changed", False)
+        created = await client.call("createChannel", "ddp-made", [], False)
+        rid = created["result"]["rid"]
+        joined = await client.expect(
+            lambda m: (
+                m.get("collection") == "stream-notify-user"
+                and m["fields"]["args"][1].get("rid") == rid
+            )
+        )
+        assert joined["fields"]["args"][0] == "inserted"
+        sent = await client.call("sendMessage", {"rid": rid, "msg": "first"})
+        mid = sent["result"]["_id"]
+        assert "error" not in await client.call(
+            "updateMessage", {"_id": mid, "rid": rid, "msg": "second"}
+        )
+        single = await client.call("getSingleMessage", mid)
+        assert single["result"]["msg"] == "second" and "$date" in single["result"]["editedAt"]
+        assert "error" not in await client.call(
+            "starMessage", {"_id": mid, "rid": rid, "starred": True}
+        )
+        pinned = await client.call("pinMessage", {"_id": mid, "rid": rid})
+        assert pinned["result"]["t"] == "message_pinned"
+        assert "error" not in await client.call("deleteMessage", {"_id": mid})
+        gone = await client.call("getSingleMessage", mid)
+        assert gone["error"]["error"] == "error-message-not-found"

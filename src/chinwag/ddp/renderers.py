@@ -12,11 +12,17 @@ from chinwag.events.types import (
     ReactionChanged,
     RoomHistoryCleaned,
     SettingChanged,
+    SubscriptionChanged,
+    UserJoinedRoom,
+    UserLeftRoom,
     UserLoggedOut,
+    UserRemovedFromRoom,
     UserStatusChanged,
     UserTyping,
 )
+from chinwag.http.serialize import room as serialize_room
 from chinwag.http.serialize_chat import message as serialize_message
+from chinwag.http.serialize_chat import subscription as serialize_subscription
 
 STATUS_NUMBERS = {"offline": 0, "online": 1, "away": 2, "busy": 3}
 
@@ -45,6 +51,41 @@ async def history_cleaned(deps: Deps, event: Event) -> Frames:
     name = f"{event.room_id}/deleteMessageBulk"
     args = [{"rid": event.room_id, "ids": list(event.message_ids)}]
     return [(f"room:{event.room_id}", "stream-notify-room", name, args)]
+
+
+async def membership_changed(deps: Deps, event: Event) -> Frames:
+    """A member's own view of a room changed: their sidebar updates from these."""
+    assert isinstance(
+        event, UserJoinedRoom | SubscriptionChanged | UserLeftRoom | UserRemovedFromRoom
+    )
+    uid, topic = event.user_id, f"user:{event.user_id}"
+    if isinstance(event, UserLeftRoom | UserRemovedFromRoom):
+        gone = {"rid": event.room_id, "u": {"_id": uid}}
+        return [(topic, "stream-notify-user", f"{uid}/subscriptions-changed", ["removed", gone])]
+    async with deps.reader() as uow:
+        room = await uow.rooms.find_room(event.room_id)
+        subscription = await uow.rooms.find_subscription(event.room_id, uid)
+    if room is None or subscription is None:
+        return []
+    action = "inserted" if isinstance(event, UserJoinedRoom) else "updated"
+    frames: Frames = [
+        (
+            topic,
+            "stream-notify-user",
+            f"{uid}/subscriptions-changed",
+            [action, serialize_subscription(subscription, room, date=date)],
+        ),
+    ]
+    if action == "inserted":
+        frames.append(
+            (
+                topic,
+                "stream-notify-user",
+                f"{uid}/rooms-changed",
+                [action, serialize_room(room, date=date)],
+            )
+        )
+    return frames
 
 
 async def user_typing(deps: Deps, event: Event) -> Frames:
@@ -85,6 +126,8 @@ def register_renderers(hub: StreamHub) -> None:
     for changed in (MessageSent, MessageUpdated, ReactionChanged, MessagePinned):
         hub.renders(changed, message_changed)
     hub.renders(MessageDeleted, message_deleted)
+    for membership in (UserJoinedRoom, SubscriptionChanged, UserLeftRoom, UserRemovedFromRoom):
+        hub.renders(membership, membership_changed)
     hub.renders(RoomHistoryCleaned, history_cleaned)
     hub.renders(UserTyping, user_typing)
     hub.renders(UserStatusChanged, user_status)

@@ -15,6 +15,7 @@ from chinwag.ddp.methods import (  # noqa: F401
     MethodContext,
     account,
     config,
+    editing,
     messages,
     rooms,
     streams,
