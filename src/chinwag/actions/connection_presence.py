@@ -3,7 +3,7 @@ offline when the last one closes. The user's chosen status (busy, away) wins ove
 
 from chinwag.actions.deps import Deps
 from chinwag.domain.models import Status
-from chinwag.events.types import UserStatusChanged
+from chinwag.events.types import UserStatusChanged, UserUpdated
 
 
 def effective_status(chosen: Status, connection: Status) -> Status:
@@ -26,7 +26,9 @@ async def set_connection_status(deps: Deps, user_id: str, connection: Status) ->
             return
         values = {"status_connection": connection.value, "status": status.value}
         await uow.users.update_user(user_id, values)
-        if status != user.status:
+        if status == user.status:
+            uow.emit(UserUpdated(user_id=user.id, fields=("status_connection",)))
+        else:
             uow.emit(
                 UserStatusChanged(
                     user_id=user.id,
