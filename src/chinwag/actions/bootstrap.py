@@ -86,11 +86,14 @@ async def _ensure_rocket_cat(deps: Deps, uow: UnitOfWork) -> None:
 
 async def _force_settings(deps: Deps, uow: UnitOfWork) -> None:
     forced = dict(deps.config.overwrite_settings)
+    source = {setting_id: "OVERWRITE_SETTING" for setting_id in forced}
     if deps.config.site_url:
         forced.setdefault("Site_Url", deps.config.site_url)
+        source.setdefault("Site_Url", "CHINWAG_SITE_URL")
     elif "Site_Url" not in await uow.config.list_setting_values():
         # Until an operator sets it, links point where this server first listened.
         forced.setdefault("Site_Url", deps.config.listen_url)
+        source.setdefault("Site_Url", "the listen address")
     for setting_id, raw in forced.items():
         definition = BY_ID.get(setting_id)
         if definition is None:
@@ -102,7 +105,7 @@ async def _force_settings(deps: Deps, uow: UnitOfWork) -> None:
             log.error("forced setting refused", setting=setting_id, reason=str(exc))
             raise SystemExit(f"OVERWRITE_SETTING_{setting_id}: {exc}") from exc
         await uow.config.upsert_setting(setting_id, value, deps.clock.now())
-        log.info("setting forced from environment", setting=setting_id)
+        log.info("setting set at start", setting=setting_id, source=source[setting_id])
 
 
 async def _ensure_env_admin(deps: Deps) -> None:
