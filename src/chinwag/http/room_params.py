@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from chinwag.actions.deps import Deps
 from chinwag.actions.history import room_history
-from chinwag.actions.room_queries import last_messages_of
+from chinwag.actions.room_queries import MessageQuery, last_messages_of, room_messages
 from chinwag.actions.rooms import RoomRef
 from chinwag.actions.users import UserSelector
 from chinwag.domain.errors import ChinwagError, InvalidParams
@@ -20,6 +20,7 @@ from chinwag.domain.models import Room, RoomType
 from chinwag.http import serialize
 from chinwag.http.auth import Caller
 from chinwag.http.envelope import ok
+from chinwag.http.params import Page, listing
 from chinwag.http.serialize_chat import message as serialize_message
 
 
@@ -135,3 +136,28 @@ async def history_response(caller: Caller, room: Room, window: HistoryWindow) ->
         count=len(page.messages),
         offset=window.offset,
     )
+
+
+@dataclass(frozen=True)
+class MessageFilters:
+    """The filters of channels.messages / groups.messages / dm.messages, as sent."""
+
+    mention_ids: str | None
+    starred_ids: str | None
+    pinned: str | None
+
+
+async def messages_response(
+    caller: Caller, page: Page, ref: RoomRef, filters: MessageFilters
+) -> Response:
+    """A room's messages, filtered and paged, in the *.messages answer's shape."""
+    query = MessageQuery(
+        mention_ids=comma_list(filters.mention_ids),
+        starred_ids=comma_list(filters.starred_ids),
+        pinned=truthy(filters.pinned),
+        newest_first=one_sort(page.sort, "ts", -1) < 0,
+    )
+    found, total = await room_messages(
+        caller.deps, caller.user, ref, query, page.offset, page.count
+    )
+    return ok(**listing("messages", [serialize_message(m) for m in found], page, total))

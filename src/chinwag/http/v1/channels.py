@@ -11,7 +11,6 @@ from starlette.responses import Response
 from chinwag.actions.room_queries import (
     Counters,
     MemberQuery,
-    MessageQuery,
     RoomListing,
     RoomPage,
     get_room,
@@ -21,7 +20,6 @@ from chinwag.actions.room_queries import (
     list_members,
     online_members,
     room_counters,
-    room_messages,
     room_roles,
 )
 from chinwag.actions.rooms import NewRoom, RoomRef, create_room, locate_room
@@ -32,15 +30,14 @@ from chinwag.http.envelope import ok
 from chinwag.http.params import Page, PageDep, listing
 from chinwag.http.room_params import (
     HistoryWindow,
-    comma_list,
+    MessageFilters,
     history_response,
+    messages_response,
     one_sort,
     query_list,
     room_json,
     rooms_json,
-    truthy,
 )
-from chinwag.http.serialize_chat import message as serialize_message
 from chinwag.http.serialize_chat import room_role
 from chinwag.http.v1 import V1
 
@@ -163,16 +160,8 @@ def _register(family: str) -> None:
         starredIds: str | None = Query(None),
         pinned: str | None = Query(None),
     ) -> Response:
-        query = MessageQuery(
-            mention_ids=comma_list(mentionIds),
-            starred_ids=comma_list(starredIds),
-            pinned=truthy(pinned),
-            newest_first=one_sort(page.sort, "ts", -1) < 0,
-        )
-        found, total = await room_messages(
-            caller.deps, caller.user, ref(roomId, roomName), query, page.offset, page.count
-        )
-        return ok(**listing("messages", [serialize_message(m) for m in found], page, total))
+        filters = MessageFilters(mentionIds, starredIds, pinned)
+        return await messages_response(caller, page, ref(roomId, roomName), filters)
 
     @router.get(f"/{family}.members", summary=f"A {key}'s members, by username")
     async def members(

@@ -6,12 +6,10 @@ from starlette.responses import Response
 
 from chinwag.actions.room_queries import (
     MemberQuery,
-    MessageQuery,
     get_room,
     list_joined,
     list_members,
     room_counters,
-    room_messages,
 )
 from chinwag.actions.room_settings import RoomChanges, change_room, delete_room
 from chinwag.actions.rooms import RoomRef, find_direct_message, open_direct_message
@@ -24,14 +22,14 @@ from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
 from chinwag.http.room_params import (
     HistoryWindow,
+    MessageFilters,
     comma_list,
     history_response,
+    messages_response,
     one_sort,
     query_list,
     room_json,
-    truthy,
 )
-from chinwag.http.serialize_chat import message as serialize_message
 from chinwag.http.v1 import V1
 from chinwag.http.v1.channels import counters_body, room_listing, rooms_page
 
@@ -122,17 +120,10 @@ def _register(prefix: str) -> None:
         starredIds: str | None = Query(None),
         pinned: str | None = Query(None),
     ) -> Response:
-        query = MessageQuery(
-            mention_ids=comma_list(mentionIds),
-            starred_ids=comma_list(starredIds),
-            pinned=truthy(pinned),
-            newest_first=one_sort(page.sort, "ts", -1) < 0,
+        filters = MessageFilters(mentionIds, starredIds, pinned)
+        return await messages_response(
+            caller, page, await dm_ref(caller, roomId, username), filters
         )
-        ref = await dm_ref(caller, roomId, username)
-        found, total = await room_messages(
-            caller.deps, caller.user, ref, query, page.offset, page.count
-        )
-        return ok(**listing("messages", [serialize_message(m) for m in found], page, total))
 
     @router.get(f"/{prefix}.members", summary="The people in a direct message")
     async def members(
