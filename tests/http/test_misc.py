@@ -9,7 +9,7 @@ import pytest
 from chinwag.actions.bootstrap import GENERAL_ID
 from chinwag.actions.deps import Deps
 from chinwag.domain.models import RoomType
-from chinwag.http.serialize import iso
+from chinwag.serialize.base import iso
 from chinwag.storage.tables import subscriptions
 from tests.conftest import Persona, assert_error, sign_up
 from tests.conftest_helpers import make_room, room_by_id, set_permission, set_setting

@@ -20,9 +20,9 @@ from chinwag.events.types import (
     UserStatusChanged,
     UserTyping,
 )
-from chinwag.http.serialize import room as serialize_room
-from chinwag.http.serialize_chat import message as serialize_message
-from chinwag.http.serialize_chat import subscription as serialize_subscription
+from chinwag.serialize.base import room as serialize_room
+from chinwag.serialize.chat import message as serialize_message
+from chinwag.serialize.chat import subscription as serialize_subscription
 
 STATUS_NUMBERS = {"offline": 0, "online": 1, "away": 2, "busy": 3}
 

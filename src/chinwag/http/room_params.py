@@ -1,27 +1,23 @@
 """What the room families' requests share: which room, which users, dates and list params,
 and rooms shaped with their last message."""
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from chinwag.actions.deps import Deps
 from chinwag.actions.history import room_history
-from chinwag.actions.room_queries import MessageQuery, last_messages_of, room_messages
+from chinwag.actions.room_queries import MessageQuery, room_messages
 from chinwag.actions.rooms import RoomRef
 from chinwag.actions.users import UserSelector
 from chinwag.domain.errors import ChinwagError, InvalidParams
 from chinwag.domain.models import Room, RoomType
-from chinwag.http import serialize
 from chinwag.http.auth import Caller
 from chinwag.http.envelope import ok
 from chinwag.http.params import Page, listing
-from chinwag.http.serialize_chat import message as serialize_message
+from chinwag.serialize.chat import message as serialize_message
 
 
 class RoomBody(BaseModel):
@@ -83,25 +79,6 @@ def one_sort(sort: dict[str, int], key: str, default: int = 1) -> int:
     if value not in (1, -1):
         raise InvalidParams("Invalid sort parameter provided", "error-invalid-sort")
     return value
-
-
-async def rooms_json(
-    deps: Deps, rooms: Sequence[Room], date: Callable[[datetime | None], Any] = serialize.iso
-) -> list[dict[str, Any]]:
-    """Rooms as Rocket.Chat returns them, each with its `lastMessage` (one query for all)."""
-    last = await last_messages_of(deps, rooms)
-    return [
-        serialize.room(
-            r,
-            last_message=serialize_message(last[r.id], date=date) if r.id in last else None,
-            date=date,
-        )
-        for r in rooms
-    ]
-
-
-async def room_json(deps: Deps, room: Room) -> dict[str, Any]:
-    return (await rooms_json(deps, [room]))[0]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from chinwag.actions.rooms import access_room_by_id
 from chinwag.actions.settings import list_public_settings, setting_filter
 from chinwag.ddp.ejson import date
 from chinwag.ddp.methods import MethodContext, method, param
-from chinwag.http.serialize_config import setting as serialize_setting
+from chinwag.serialize.config import setting as serialize_setting
 
 
 @method("public-settings/get")

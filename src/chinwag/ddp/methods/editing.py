@@ -8,7 +8,7 @@ from chinwag.actions.pins import pin_message, star_message, unpin_message
 from chinwag.ddp.ejson import date
 from chinwag.ddp.methods import MethodContext, method, param
 from chinwag.ddp.protocol import MethodError
-from chinwag.http.serialize_chat import message as serialize_message
+from chinwag.serialize.chat import message as serialize_message
 
 
 def _message_ref(params: list[Any]) -> tuple[str, str | None]:

@@ -9,7 +9,7 @@ from chinwag.actions.rooms import access_room_by_id
 from chinwag.ddp.ejson import date
 from chinwag.ddp.methods import MethodContext, method, param
 from chinwag.ddp.protocol import MethodError
-from chinwag.http.serialize_chat import message as serialize_message
+from chinwag.serialize.chat import message as serialize_message
 
 
 @method("sendMessage")

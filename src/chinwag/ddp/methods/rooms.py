@@ -11,8 +11,8 @@ from chinwag.actions.subscriptions import list_subscriptions, mark_read
 from chinwag.ddp.ejson import date
 from chinwag.ddp.methods import MethodContext, method, param
 from chinwag.domain.models import RoomType
-from chinwag.http.room_params import rooms_json
-from chinwag.http.serialize_chat import subscription as serialize_subscription
+from chinwag.serialize.chat import rooms_json
+from chinwag.serialize.chat import subscription as serialize_subscription
 
 
 def _synced(items: list[Any], removed: list[Any], since: datetime | None) -> Any:

@@ -14,10 +14,10 @@ from chinwag.actions.auth import (
     logout,
 )
 from chinwag.domain.errors import InvalidParams
-from chinwag.http import serialize
 from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep
 from chinwag.http.envelope import JSON, ok
 from chinwag.http.v1 import V1
+from chinwag.serialize import base as serialize
 
 router = APIRouter(prefix=V1, tags=["auth"])
 info_router = APIRouter(tags=["server"])

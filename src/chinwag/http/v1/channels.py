@@ -24,7 +24,6 @@ from chinwag.actions.room_queries import (
 )
 from chinwag.actions.rooms import NewRoom, RoomRef, create_room, locate_room
 from chinwag.domain.models import Room, RoomType
-from chinwag.http import serialize
 from chinwag.http.auth import Caller, CallerDep
 from chinwag.http.envelope import ok
 from chinwag.http.params import Page, PageDep, listing
@@ -35,11 +34,10 @@ from chinwag.http.room_params import (
     messages_response,
     one_sort,
     query_list,
-    room_json,
-    rooms_json,
 )
-from chinwag.http.serialize_chat import room_role
 from chinwag.http.v1 import V1
+from chinwag.serialize import base as serialize
+from chinwag.serialize.chat import room_json, room_role, rooms_json
 
 router = APIRouter(prefix=V1, tags=["rooms"])
 

@@ -17,9 +17,10 @@ from chinwag.actions.users import UserSelector
 from chinwag.domain.models import RoomType
 from chinwag.http.auth import CallerDep
 from chinwag.http.envelope import ok
-from chinwag.http.room_params import RoomBody, TargetBody, room_json
+from chinwag.http.room_params import RoomBody, TargetBody
 from chinwag.http.v1 import V1
 from chinwag.http.v1.channels import FAMILIES
+from chinwag.serialize.chat import room_json
 
 router = APIRouter(prefix=V1, tags=["rooms"])
 

@@ -12,9 +12,10 @@ from chinwag.domain.errors import ChinwagError, InvalidParams
 from chinwag.domain.models import RoomType
 from chinwag.http.auth import Caller, CallerDep
 from chinwag.http.envelope import ok
-from chinwag.http.room_params import RoomBody, room_json
+from chinwag.http.room_params import RoomBody
 from chinwag.http.v1 import V1
 from chinwag.http.v1.channels import FAMILIES
+from chinwag.serialize.chat import room_json
 
 router = APIRouter(prefix=V1, tags=["rooms"])
 

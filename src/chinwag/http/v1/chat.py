@@ -19,8 +19,8 @@ from chinwag.domain.errors import ChinwagError
 from chinwag.domain.models import RoomType
 from chinwag.http.auth import Caller, CallerDep
 from chinwag.http.envelope import ok
-from chinwag.http.serialize_chat import message as serialize_message
 from chinwag.http.v1 import V1
+from chinwag.serialize.chat import message as serialize_message
 
 router = APIRouter(prefix=V1, tags=["chat"])
 

@@ -31,9 +31,9 @@ from chinwag.domain.models import Deletion, Message
 from chinwag.http.auth import CallerDep
 from chinwag.http.envelope import ok
 from chinwag.http.params import MAX_INT, Page, PageDep, listing
-from chinwag.http.serialize import iso
-from chinwag.http.serialize_chat import message as serialize_message
 from chinwag.http.v1 import V1
+from chinwag.serialize.base import iso
+from chinwag.serialize.chat import message as serialize_message
 
 router = APIRouter(prefix=V1, tags=["chat"])
 

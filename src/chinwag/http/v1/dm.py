@@ -16,7 +16,6 @@ from chinwag.actions.rooms import RoomRef, find_direct_message, open_direct_mess
 from chinwag.actions.subscriptions import set_open
 from chinwag.domain.errors import ChinwagError
 from chinwag.domain.models import RoomType
-from chinwag.http import serialize
 from chinwag.http.auth import Caller, CallerDep
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
@@ -28,10 +27,11 @@ from chinwag.http.room_params import (
     messages_response,
     one_sort,
     query_list,
-    room_json,
 )
 from chinwag.http.v1 import V1
 from chinwag.http.v1.channels import counters_body, room_listing, rooms_page
+from chinwag.serialize import base as serialize
+from chinwag.serialize.chat import room_json
 
 router = APIRouter(prefix=V1, tags=["direct messages"])
 PREFIXES = ("dm", "im")

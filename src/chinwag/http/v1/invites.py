@@ -18,10 +18,10 @@ from chinwag.actions.invites import (
     validate_invite_token,
 )
 from chinwag.domain.models import Room
-from chinwag.http import serialize
 from chinwag.http.auth import CallerDep, DepsDep
 from chinwag.http.envelope import JSON, ok
 from chinwag.http.v1 import V1
+from chinwag.serialize import base as serialize
 
 router = APIRouter(prefix=V1, tags=["invites"])
 

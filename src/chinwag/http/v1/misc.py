@@ -11,11 +11,11 @@ from chinwag.actions.directory import DirectoryQuery, directory, spotlight
 from chinwag.actions.statistics import HostInfo, Statistics, get_statistics, list_statistics
 from chinwag.domain.errors import InvalidParams
 from chinwag.domain.models import Room, User
-from chinwag.http import serialize
 from chinwag.http.auth import CallerDep
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
 from chinwag.http.v1 import V1
+from chinwag.serialize import base as serialize
 
 router = APIRouter(prefix=V1, tags=["misc"])
 

@@ -5,10 +5,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from chinwag.actions.roles import PermissionChange, list_permissions, update_permissions
-from chinwag.http import serialize_config as shape
 from chinwag.http.auth import CallerDep
 from chinwag.http.envelope import ok
 from chinwag.http.v1 import V1
+from chinwag.serialize import config as shape
 
 router = APIRouter(prefix=V1, tags=["permissions"])
 

@@ -12,11 +12,11 @@ from chinwag.actions.presence import list_presence, set_status, status_of
 from chinwag.actions.profile import OwnProfile, update_own_basic_info
 from chinwag.actions.users import get_user
 from chinwag.domain.errors import InvalidParams
-from chinwag.http import serialize
 from chinwag.http.auth import CallerDep, DepsDep
 from chinwag.http.envelope import JSON, ok
 from chinwag.http.v1 import V1
 from chinwag.http.v1.users import UserParams, UserQueryDep
+from chinwag.serialize import base as serialize
 
 router = APIRouter(prefix=V1, tags=["users"])
 

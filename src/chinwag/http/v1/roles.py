@@ -19,11 +19,11 @@ from chinwag.actions.roles import (
     update_role,
 )
 from chinwag.domain.errors import InvalidParams
-from chinwag.http import serialize_config as shape
 from chinwag.http.auth import CallerDep
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep
 from chinwag.http.v1 import V1
+from chinwag.serialize import config as shape
 
 router = APIRouter(prefix=V1, tags=["roles"])
 

@@ -27,14 +27,12 @@ from chinwag.http.room_params import (
     RoomBody,
     parse_date,
     query_list,
-    room_json,
-    rooms_json,
     truthy,
 )
-from chinwag.http.serialize import iso
-from chinwag.http.serialize_chat import room_role
 from chinwag.http.v1 import V1
 from chinwag.http.v1.channels import room_listing, rooms_page
+from chinwag.serialize.base import iso
+from chinwag.serialize.chat import room_json, room_role, rooms_json
 
 router = APIRouter(prefix=V1, tags=["rooms"])
 

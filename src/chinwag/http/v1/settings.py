@@ -13,11 +13,11 @@ from chinwag.actions.settings import (
     setting_filter,
     update_setting,
 )
-from chinwag.http import serialize_config as shape
 from chinwag.http.auth import CallerDep, DepsDep
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
 from chinwag.http.v1 import V1
+from chinwag.serialize import config as shape
 
 router = APIRouter(prefix=V1, tags=["settings"])
 

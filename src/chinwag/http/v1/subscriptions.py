@@ -14,9 +14,9 @@ from chinwag.domain.errors import ChinwagError, InvalidParams
 from chinwag.http.auth import CallerDep
 from chinwag.http.envelope import ok
 from chinwag.http.room_params import parse_date
-from chinwag.http.serialize import iso
-from chinwag.http.serialize_chat import subscription as serialize_subscription
 from chinwag.http.v1 import V1
+from chinwag.serialize.base import iso
+from chinwag.serialize.chat import subscription as serialize_subscription
 
 router = APIRouter(prefix=V1, tags=["subscriptions"])
 

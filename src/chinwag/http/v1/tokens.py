@@ -12,11 +12,11 @@ from chinwag.actions.tokens import (
     regenerate_personal_token,
     remove_personal_token,
 )
-from chinwag.http import serialize
 from chinwag.http.auth import CallerDep
 from chinwag.http.envelope import ok
 from chinwag.http.v1 import V1
 from chinwag.http.v1.users import UserParams
+from chinwag.serialize import base as serialize
 
 router = APIRouter(prefix=V1, tags=["users"])
 

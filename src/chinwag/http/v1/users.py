@@ -24,11 +24,11 @@ from chinwag.actions.users import (
     user_filter_from_query,
 )
 from chinwag.domain.errors import ChinwagError
-from chinwag.http import serialize
 from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
 from chinwag.http.v1 import V1
+from chinwag.serialize import base as serialize
 
 router = APIRouter(prefix=V1, tags=["users"])
 

@@ -6,7 +6,7 @@ from typing import Any
 from chinwag.actions.settings import SettingView, is_public
 from chinwag.domain.errors import ChinwagError
 from chinwag.domain.models import Permission, Role, User
-from chinwag.http.serialize import emails, iso
+from chinwag.serialize.base import emails, iso
 
 # Every setting listing carries these, whatever `fields` asks for (as Rocket.Chat's projection).
 SETTING_BASE = ("_id", "value")

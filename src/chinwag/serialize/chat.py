@@ -1,12 +1,14 @@
-"""Messages and subscriptions in Rocket.Chat's shapes. Dates go through `date`, so the
-realtime adapter can reuse these with EJSON dates."""
+"""Messages, subscriptions and rooms with their last message, in Rocket.Chat's shapes."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from chinwag.actions.deps import Deps
+from chinwag.actions.room_queries import last_messages_of
 from chinwag.domain.models import Message, Room, Subscription, UserRef
-from chinwag.http.serialize import drop_none, iso
+from chinwag.serialize.base import drop_none, iso
+from chinwag.serialize.base import room as room_shape
 
 DateFn = Callable[[datetime | None], Any]
 
@@ -100,3 +102,20 @@ def room_role(s: Subscription) -> dict[str, Any]:
     """One entry of channels.roles / rooms.roles: a member holding room roles."""
     user = _user(s.user, with_name=True)
     return {"_id": s.id, "rid": s.room_id, "u": user, "roles": list(s.roles)}
+
+
+async def rooms_json(deps: Deps, rooms: Sequence[Room], date: DateFn = iso) -> list[dict[str, Any]]:
+    """Rooms as Rocket.Chat returns them, each with its `lastMessage` (one query for all)."""
+    last = await last_messages_of(deps, rooms)
+    return [
+        room_shape(
+            r,
+            last_message=message(last[r.id], date=date) if r.id in last else None,
+            date=date,
+        )
+        for r in rooms
+    ]
+
+
+async def room_json(deps: Deps, room: Room) -> dict[str, Any]:
+    return (await rooms_json(deps, [room]))[0]
