@@ -43,9 +43,11 @@ def fresh_pg_database(base_url: str, name: str) -> str:
 
 
 def store_env() -> dict[str, str]:
-    """The server's database: a fresh `chinwag_e2e` for the PG leg, else SQLite in its data dir."""
+    """The server's database: for the PG leg a fresh `<test database>_e2e` (so runs against
+    differently named test databases never drop each other's), else SQLite in its data dir."""
     if PG_URL:
-        return {"CHINWAG_DATABASE_URL": fresh_pg_database(PG_URL, "chinwag_e2e")}
+        name = f"{sa.make_url(PG_URL).database or 'chinwag'}_e2e"
+        return {"CHINWAG_DATABASE_URL": fresh_pg_database(PG_URL, name)}
     return {}
 
 

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chinwag.actions.deps import Deps
-from chinwag.actions.rooms import access_room
+from chinwag.actions.messages import access_message
+from chinwag.actions.rooms import access_room, access_room_by_id
 from chinwag.domain.models import Message, Room, User
 from chinwag.storage.messages import MessageFilter
 
@@ -38,3 +39,41 @@ async def room_history(
         )
         found, total = await uow.messages.list_messages(flt, offset, count)
     return HistoryPage(found, total)
+
+
+async def room_history_after(
+    deps: Deps, actor: User, room_id: str, after: datetime | None, count: int
+) -> list[Message]:
+    """loadNextMessages: oldest first, after `after` (from the room's start without it)."""
+    async with deps.reader() as uow:
+        room = await access_room_by_id(deps, uow, actor, room_id)
+        flt = MessageFilter(room_id=room.id, oldest=after, inclusive=False)
+        found, _ = await uow.messages.list_messages(flt, 0, count, newest_first=False)
+    return found
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    messages: list[Message]  # newest first, the message itself among them
+    more_before: bool
+    more_after: bool
+
+
+async def messages_around(deps: Deps, actor: User, message_id: str, limit: int) -> Surroundings:
+    """loadSurroundingMessages: a message with up to half of `limit` on each side."""
+    side = max(limit // 2, 1)  # Rocket.Chat's ceil((limit - 1) / 2)
+    async with deps.reader() as uow:
+        found = await access_message(deps, uow, actor, message_id)
+        middle = found.message
+        before, _ = await uow.messages.list_messages(
+            MessageFilter(room_id=middle.room_id, latest=middle.created_at), 0, side
+        )
+        after, _ = await uow.messages.list_messages(
+            MessageFilter(room_id=middle.room_id, oldest=middle.created_at),
+            0,
+            side,
+            newest_first=False,
+        )
+    return Surroundings(
+        [*reversed(after), middle, *before], len(before) == side, len(after) == side
+    )

@@ -176,7 +176,14 @@ async def insert_message(
         }
     )
     await _count(uow, actor, room, seq if in_timeline else None, thread_id, mentions, now)
-    uow.emit(MessageSent(room_id=room.id, message_id=message_id, thread_id=thread_id))
+    uow.emit(
+        MessageSent(
+            room_id=room.id,
+            message_id=message_id,
+            thread_id=thread_id,
+            direct=room.type == RoomType.DIRECT,
+        )
+    )
     message = await uow.messages.find_message(message_id)
     assert message is not None
     return message

@@ -34,6 +34,13 @@ async def set_status(
         await write_status(deps, uow, user, chosen, message)
 
 
+async def set_default_status(deps: Deps, actor: User, status: str) -> None:
+    """UserPresence:setDefaultStatus: the caller's chosen status, whatever their sockets do."""
+    chosen = parse_status(status)
+    async with deps.uow() as uow:
+        await write_status(deps, uow, actor, chosen, None)
+
+
 async def status_of(deps: Deps, actor: User, selector: UserSelector) -> tuple[User, bool]:
     """The user a users.getStatus / users.getPresence asks about, and whether it is the caller."""
     if selector.names(actor):

@@ -10,7 +10,7 @@ from chinwag.ddp.protocol import DdpSession
 from chinwag.domain.models import User
 
 
-@dataclass
+@dataclass(slots=True)
 class Connection:
     id: str
     session: DdpSession
@@ -19,6 +19,9 @@ class Connection:
     token: str | None = None
     client_ip: str | None = None
     overflowed: bool = False
+    presence_sub: str | None = None  # the stream-user-presence subscription carrying frames
+    last_active: float = 0.0  # monotonic time of the client's last method or subscription
+    idle_away: bool = False  # the server set this socket away for being idle
     queue: asyncio.Queue[str | None] = field(init=False)
 
     def __post_init__(self) -> None:

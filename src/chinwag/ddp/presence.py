@@ -16,6 +16,9 @@ class PresenceTracker:
             return Status.ONLINE
         return Status.AWAY if states else Status.OFFLINE
 
+    def is_online(self, user_id: str, connection_id: str) -> bool:
+        return self._states.get(user_id, {}).get(connection_id) == Status.ONLINE
+
     async def set(self, user_id: str, connection_id: str, state: Status | None) -> None:
         """A socket logged in (ONLINE), went idle (AWAY) or closed / logged out (None)."""
         before = self.aggregate(user_id)

@@ -153,6 +153,12 @@ class DdpSession:
             body["error"] = error.as_ddp()
         self._out.append(body)
 
+    def added(self, collection: str, doc_id: str, fields: dict[str, Any]) -> None:
+        self._out.append({"msg": "added", "collection": collection, "id": doc_id, "fields": fields})
+
+    def removed(self, collection: str, doc_id: str) -> None:
+        self._out.append({"msg": "removed", "collection": collection, "id": doc_id})
+
     def changed(self, collection: str, doc_id: str, fields: dict[str, Any]) -> None:
         self._out.append(
             {"msg": "changed", "collection": collection, "id": doc_id, "fields": fields}

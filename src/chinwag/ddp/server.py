@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import time
 
 import structlog
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -17,6 +18,7 @@ from chinwag.ddp.methods import (  # noqa: F401
     config,
     editing,
     messages,
+    room_settings,
     rooms,
     streams,
 )
@@ -26,6 +28,8 @@ from chinwag.ddp.streams import StreamHub
 from chinwag.ddp.subscriptions import subscribe
 from chinwag.domain.errors import ChinwagError
 from chinwag.domain.ids import random_id
+from chinwag.domain.models import Status, User
+from chinwag.domain.settings_registry import PREFERENCE_PREFIX
 
 log = structlog.get_logger(__name__)
 
@@ -33,7 +37,11 @@ IDLE_PING_SECONDS = 30.0
 
 
 async def run_method(
-    deps: Deps, connection: Connection, call: MethodCall, presence: PresenceTracker | None = None
+    deps: Deps,
+    connection: Connection,
+    call: MethodCall,
+    presence: PresenceTracker | None = None,
+    hub: StreamHub | None = None,
 ) -> None:
     """Run a method and put its `result` (or Meteor error) into the connection's session."""
     fn = REGISTRY.get(call.method)
@@ -42,7 +50,7 @@ async def run_method(
         connection.session.result(call.id, error=error)
         return
     try:
-        result = await fn(MethodContext(deps, connection, presence), call.params)
+        result = await fn(MethodContext(deps, connection, presence, hub), call.params)
     except MethodError as error:
         connection.session.result(call.id, error=error)
     except ChinwagError as exc:
@@ -56,10 +64,17 @@ async def run_method(
 
 
 class DdpServer:
-    def __init__(self, deps: Deps, hub: StreamHub, queue_size: int = 1024) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        hub: StreamHub,
+        queue_size: int = 1024,
+        ping_seconds: float = IDLE_PING_SECONDS,
+    ) -> None:
         self.deps = deps
         self.hub = hub
         self.queue_size = queue_size
+        self.ping_seconds = ping_seconds
         self.presence = PresenceTracker(deps)
 
     async def endpoint(self, websocket: WebSocket) -> None:
@@ -87,32 +102,75 @@ class DdpServer:
                 await writer
 
     async def _read(self, websocket: WebSocket, connection: Connection) -> None:
-        silent = 0
+        """Read frames until the socket closes; ping a silent client, drop it if it stays
+        silent, and set a logged-in socket away once its user's idle time has passed."""
+        heard, pinged = time.monotonic(), False
         while not connection.session.closed:
+            idle_at = self._idle_at(connection)
+            wake = (
+                heard + self.ping_seconds
+                if idle_at is None
+                else min(heard + self.ping_seconds, idle_at)
+            )
             try:
-                text = await asyncio.wait_for(websocket.receive_text(), IDLE_PING_SECONDS)
+                text = await asyncio.wait_for(
+                    websocket.receive_text(), max(wake - time.monotonic(), 0)
+                )
             except TimeoutError:
-                silent += 1
-                if silent > 1:
-                    return  # no answer to our ping: the client is gone
-                connection.send({"msg": "ping"})
+                now = time.monotonic()
+                if idle_at is not None and now >= idle_at:
+                    await self._presence(connection, Status.AWAY, idle=True)
+                if now >= heard + self.ping_seconds:
+                    if pinged:
+                        return  # no answer to our ping: the client is gone
+                    connection.send({"msg": "ping"})
+                    heard, pinged = now, True
                 continue
-            silent = 0
+            heard, pinged = time.monotonic(), False
             for request in connection.session.receive(text):
                 await self._handle(connection, request)
             connection.flush()
 
+    def _idle_at(self, connection: Connection) -> float | None:
+        """When this socket counts as idle: Rocket.Chat's auto-away preferences of its user."""
+        user = connection.user
+        if (
+            user is None
+            or connection.idle_away
+            or not self.presence.is_online(user.id, connection.id)
+        ):
+            return None
+        if not self._preference(user, "enableAutoAway"):
+            return None
+        limit = self._preference(user, "idleTimeLimit")
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+            return None
+        return connection.last_active + limit
+
+    def _preference(self, user: User, key: str) -> object:
+        if key in user.preferences:
+            return user.preferences[key]
+        return self.deps.settings.get(PREFERENCE_PREFIX + key)
+
+    async def _presence(self, connection: Connection, state: Status, idle: bool) -> None:
+        if connection.user is not None:
+            connection.idle_away = idle
+            await self.presence.set(connection.user.id, connection.id, state)
+
     async def _handle(self, connection: Connection, request: Request) -> None:
+        ctx = MethodContext(self.deps, connection, self.presence, self.hub)
+        await ctx.refresh()
+        if not (isinstance(request, MethodCall) and request.method.startswith("UserPresence:")):
+            connection.last_active = time.monotonic()
+            if connection.idle_away:  # back from idle
+                await self._presence(connection, Status.ONLINE, idle=False)
         if isinstance(request, MethodCall):
-            await self._call(connection, request)
+            await run_method(self.deps, connection, request, self.presence, self.hub)
         elif isinstance(request, Subscribe):
             await subscribe(self.hub, connection, request)
         else:
             self.hub.remove(connection, request.id)
             connection.session.nosub(request.id)
-
-    async def _call(self, connection: Connection, call: MethodCall) -> None:
-        await run_method(self.deps, connection, call, self.presence)
 
     async def _write(self, websocket: WebSocket, connection: Connection) -> None:
         while True:

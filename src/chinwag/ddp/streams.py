@@ -12,11 +12,24 @@ from typing import Any
 from chinwag.actions.deps import Deps
 from chinwag.ddp.connection import Connection
 from chinwag.ddp.ejson import dumps
-from chinwag.events.types import Event, RoomDeleted, UserLeftRoom, UserRemovedFromRoom
+from chinwag.events.types import (
+    Event,
+    RoomDeleted,
+    UserJoinedRoom,
+    UserLeftRoom,
+    UserRemovedFromRoom,
+)
 
 # How a stream frame for `event` is built: (topic, stream, eventName, args) tuples.
 Frames = list[tuple[str, str, str, list[Any]]]
 Renderer = Callable[[Deps, Event], Awaitable[Frames]]
+
+# The pseudo-stream of a logged-in user's own document in Meteor's `users` collection:
+# a frame for it carries the user id as eventName and the changed fields as args[0].
+OWN_USER = "users"
+OWN_USER_SUB = "\x00users"  # the sub id it is filed under; no client can unsubscribe it
+MY_MESSAGES = "__my_messages__"  # stream-room-messages of every room the user belongs to
+PRESENCE = "stream-user-presence"
 
 
 @dataclass(frozen=True)
@@ -27,13 +40,28 @@ class Listener:
     event_name: str
 
 
+def _frame(stream: str, event_name: str, args: list[Any]) -> str:
+    if stream == OWN_USER:
+        body = {"msg": "changed", "collection": "users", "id": event_name, "fields": args[0]}
+    elif stream == PRESENCE:  # Rocket.Chat files presence under the user's id
+        fields = {"uid": event_name, "args": args, "eventName": event_name}
+        body = {"msg": "changed", "collection": stream, "id": event_name, "fields": fields}
+    else:
+        fields = {"eventName": event_name, "args": args}
+        body = {"msg": "changed", "collection": stream, "id": "id", "fields": fields}
+    return dumps(body)
+
+
 class StreamHub:
     """This process's map of topics to the connections subscribed to them."""
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self._by_topic: dict[str, dict[tuple[str, str], Listener]] = defaultdict(dict)
-        self._topics_of: dict[tuple[str, str], str] = {}
+        self._topics_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._subs_of: dict[str, set[str]] = defaultdict(set)  # connection id -> sub ids
+        self._mine: dict[str, dict[tuple[str, str], Listener]] = defaultdict(dict)  # by user
+        self._mine_user: dict[tuple[str, str], str] = {}
         self._renderers: dict[type[Event], Renderer] = {}
         self.connections: dict[str, Connection] = {}
 
@@ -43,29 +71,81 @@ class StreamHub:
     def add(self, topic: str, listener: Listener) -> None:
         key = (listener.connection.id, listener.sub_id)
         self._by_topic[topic][key] = listener
-        self._topics_of[key] = topic
+        self._topics_of[key].add(topic)
+        self._subs_of[listener.connection.id].add(listener.sub_id)
+
+    def open(self, connection: Connection, sub_id: str) -> None:
+        """File a subscription that may listen on no topic yet."""
+        self._topics_of[(connection.id, sub_id)]
+        self._subs_of[connection.id].add(sub_id)
+
+    def detach(self, connection: Connection, sub_id: str, topic: str) -> None:
+        """One subscription stops listening on one topic, and stays."""
+        key = (connection.id, sub_id)
+        if key in self._topics_of:
+            self._topics_of[key].discard(topic)
+            self._detach(topic, key)
+
+    def add_my_messages(self, listener: Listener, user_id: str, room_ids: list[str]) -> None:
+        """`__my_messages__`: the rooms the user is in now, and any they join while it lasts."""
+        key = (listener.connection.id, listener.sub_id)
+        self._mine[user_id][key] = listener
+        self._mine_user[key] = user_id
+        self.open(listener.connection, listener.sub_id)
+        for room_id in room_ids:
+            self.add(f"room:{room_id}", listener)
 
     def remove(self, connection: Connection, sub_id: str) -> None:
         key = (connection.id, sub_id)
-        topic = self._topics_of.pop(key, None)
-        if topic is not None:
-            self._by_topic[topic].pop(key, None)
-            if not self._by_topic[topic]:
+        for topic in self._topics_of.pop(key, ()):
+            self._detach(topic, key)
+        subs = self._subs_of.get(connection.id)
+        if subs is not None:
+            subs.discard(sub_id)
+            if not subs:
+                del self._subs_of[connection.id]
+        user_id = self._mine_user.pop(key, None)
+        if user_id is not None:
+            mine = self._mine[user_id]
+            mine.pop(key, None)
+            if not mine:
+                del self._mine[user_id]
+
+    def _detach(self, topic: str, key: tuple[str, str]) -> None:
+        listeners = self._by_topic.get(topic)
+        if listeners is not None:
+            listeners.pop(key, None)
+            if not listeners:
                 del self._by_topic[topic]
 
+    def has(self, connection: Connection, sub_id: str) -> bool:
+        return (connection.id, sub_id) in self._topics_of
+
     def drop_connection(self, connection: Connection) -> None:
-        for key in [k for k in self._topics_of if k[0] == connection.id]:
-            self.remove(connection, key[1])
+        for sub_id in list(self._subs_of.get(connection.id, ())):
+            self.remove(connection, sub_id)
         self.connections.pop(connection.id, None)
 
+    def stop_all(self, connection: Connection) -> None:
+        """Logging out ends every subscription the socket had (`nosub` for each)."""
+        for sub_id in list(self._subs_of.get(connection.id, ())):
+            if sub_id != OWN_USER_SUB:
+                connection.session.nosub(sub_id)
+            self.remove(connection, sub_id)
+
     def drop_user_from_topic(self, topic: str, user_id: str) -> None:
-        """A member left or was removed: their sockets stop hearing the room at once."""
+        """A member left or was removed: their sockets stop hearing the room at once. A room
+        subscription ends (`nosub`); a `__my_messages__` one just stops covering the room."""
         for key, listener in list(self._by_topic.get(topic, {}).items()):
             user = listener.connection.user
-            if user is not None and user.id == user_id:
-                listener.connection.session.nosub(listener.sub_id)
-                listener.connection.flush()
-                self.remove(listener.connection, key[1])
+            if user is None or user.id != user_id:
+                continue
+            if listener.event_name == MY_MESSAGES:
+                self.detach(listener.connection, listener.sub_id, topic)
+                continue
+            listener.connection.session.nosub(listener.sub_id)
+            listener.connection.flush()
+            self.remove(listener.connection, key[1])
 
     def listeners(self, topic: str) -> list[Listener]:
         return list(self._by_topic.get(topic, {}).values())
@@ -79,28 +159,28 @@ class StreamHub:
             self.publish(topic, stream, event_name, args)
 
     def _revoke(self, event: Event) -> None:
-        """Whoever lost a room stops hearing it before anything else is sent."""
+        """Whoever lost a room stops hearing it before anything else is sent; whoever joined
+        one starts hearing it on their `__my_messages__` subscriptions."""
         if isinstance(event, UserLeftRoom | UserRemovedFromRoom):
             self.drop_user_from_topic(f"room:{event.room_id}", event.user_id)
         elif isinstance(event, RoomDeleted):
             for user_id in event.user_ids:
                 self.drop_user_from_topic(f"room:{event.room_id}", user_id)
+        elif isinstance(event, UserJoinedRoom):
+            for listener in list(self._mine.get(event.user_id, {}).values()):
+                self.add(f"room:{event.room_id}", listener)
 
     def publish(self, topic: str, stream: str, event_name: str, args: list[Any]) -> None:
-        targets = [
-            li
-            for li in self._by_topic.get(topic, {}).values()
-            if li.stream == stream and li.event_name in (event_name, "__all__")
-        ]
-        if not targets:
+        listeners = self._by_topic.get(topic)
+        if not listeners:
             return
-        frame = dumps(
-            {
-                "msg": "changed",
-                "collection": stream,
-                "id": "id",
-                "fields": {"eventName": event_name, "args": args},
-            }
-        )
-        for listener in targets:
-            listener.connection.send_frame(frame)
+        frame = mine = None
+        for listener in list(listeners.values()):
+            if listener.stream != stream:
+                continue
+            if listener.event_name == event_name or listener.event_name == "__all__":
+                frame = frame or _frame(stream, event_name, args)
+                listener.connection.send_frame(frame)
+            elif listener.event_name == MY_MESSAGES:
+                mine = mine or _frame(stream, MY_MESSAGES, args)
+                listener.connection.send_frame(mine)

@@ -183,6 +183,8 @@ SETTINGS: tuple[SettingDef, ...] = (
     _b("Message_ShowDeletedStatus", False, "Message", public=True),
     _b("Message_AllowPinning", True, "Message", public=True),
     _b("Message_AllowStarring", True, "Message", public=True),
+    # Notifications: above this many members, @all and @here notify nobody
+    _i("Notifications_Max_Room_Members", 100, "Notifications"),
 )
 
 BY_ID: dict[str, SettingDef] = {s.id: s for s in SETTINGS}

@@ -82,6 +82,7 @@ class MessageSent(Event):
     room_id: str
     message_id: str
     thread_id: str | None = None
+    direct: bool = False  # in a direct message room: every other member is notified
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -338,3 +339,16 @@ class MessageReported(Event):
     @property
     def topics(self) -> tuple[str, ...]:
         return (f"user:{self.by}",)
+
+
+@dataclass(frozen=True)
+class UserSignalled(Event):
+    """A client relayed a call-signalling event (webrtc, otr) to another user's sockets."""
+
+    user_id: str
+    event_name: str  # "<uid>/webrtc"
+    args: tuple[object, ...]
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (f"user:{self.user_id}",)

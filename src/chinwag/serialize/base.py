@@ -8,6 +8,8 @@ from chinwag.actions.deps import Deps
 from chinwag.domain.models import Invite, PersonalAccessToken, Room, RoomType, User
 from chinwag.domain.settings_registry import PREFERENCE_KEYS, PREFERENCE_PREFIX
 
+DateFn = Callable[[datetime | None], Any]
+
 
 def iso(value: datetime | None) -> str | None:
     """`2024-05-01T12:00:00.000Z`, as Rocket.Chat's REST API writes dates."""
@@ -46,15 +48,15 @@ def emails(user: User) -> list[dict[str, Any]] | None:
     return [{"address": user.email, "verified": user.email_verified}]
 
 
-def user_full(user: User) -> dict[str, Any]:
+def user_full(user: User, date: DateFn = iso) -> dict[str, Any]:
     """Everything but secrets: for the user themself and for user administrators."""
     return drop_none(
         {
             **user_public(user),
             "emails": emails(user),
-            "createdAt": iso(user.created_at),
-            "_updatedAt": iso(user.updated_at),
-            "lastLogin": iso(user.last_login),
+            "createdAt": date(user.created_at),
+            "_updatedAt": date(user.updated_at),
+            "lastLogin": date(user.last_login),
             "statusConnection": user.status_connection.value,
             "statusDefault": user.status_default.value,
             "requirePasswordChange": user.require_password_change or None,
@@ -110,9 +112,9 @@ def personal_token(t: PersonalAccessToken) -> dict[str, Any]:
     }
 
 
-def me(deps: Deps, user: User) -> dict[str, Any]:
+def me(deps: Deps, user: User, date: DateFn = iso) -> dict[str, Any]:
     """The signed-in user's own profile, as `me` and login's `data.me` return it."""
-    body = user_full(user)
+    body = user_full(user, date)
     body.pop("createdAt", None)
     body.pop("lastLogin", None)
     body.update(

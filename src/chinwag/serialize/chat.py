@@ -1,16 +1,13 @@
 """Messages, subscriptions and rooms with their last message, in Rocket.Chat's shapes."""
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from chinwag.actions.deps import Deps
 from chinwag.actions.room_queries import last_messages_of
 from chinwag.domain.models import Message, Room, Subscription, UserRef
-from chinwag.serialize.base import drop_none, iso
+from chinwag.serialize.base import DateFn, drop_none, iso
 from chinwag.serialize.base import room as room_shape
-
-DateFn = Callable[[datetime | None], Any]
 
 
 def _user(ref: UserRef | None, with_name: bool = False) -> dict[str, Any] | None:

@@ -6,7 +6,7 @@ from typing import Any
 from chinwag.actions.settings import SettingView, is_public
 from chinwag.domain.errors import ChinwagError
 from chinwag.domain.models import Permission, Role, User
-from chinwag.serialize.base import emails, iso
+from chinwag.serialize.base import DateFn, emails, iso
 
 # Every setting listing carries these, whatever `fields` asks for (as Rocket.Chat's projection).
 SETTING_BASE = ("_id", "value")
@@ -61,8 +61,8 @@ def role_synced(r: Role) -> dict[str, Any]:
     return {**role(r), "_updatedAt": iso(r.updated_at)}
 
 
-def permission(p: Permission) -> dict[str, Any]:
-    return {"_id": p.id, "roles": list(p.roles), "_updatedAt": iso(p.updated_at)}
+def permission(p: Permission, date: DateFn = iso) -> dict[str, Any]:
+    return {"_id": p.id, "roles": list(p.roles), "_updatedAt": date(p.updated_at)}
 
 
 def user_in_role(u: User) -> dict[str, Any]:

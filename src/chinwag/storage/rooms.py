@@ -275,6 +275,18 @@ class RoomRepo:
         )
         await self.conn.execute(subscriptions.delete().where(subscriptions.c.user_id == user_id))
 
+    async def list_subscriber_ids(self, room_id: str) -> list[str]:
+        """Every member's id, unordered (for fan-out to their own sockets)."""
+        query = sa.select(subscriptions.c.user_id).where(subscriptions.c.room_id == room_id)
+        return list((await self.conn.execute(query)).scalars())
+
+    async def members_among(self, room_id: str, user_ids: Sequence[str]) -> list[str]:
+        """Which of these users belong to the room."""
+        query = sa.select(subscriptions.c.user_id).where(
+            subscriptions.c.room_id == room_id, subscriptions.c.user_id.in_(list(user_ids))
+        )
+        return list((await self.conn.execute(query)).scalars())
+
     async def list_room_role_holders(self, role_id: str, room_id: str | None) -> list[str]:
         """Ids of users holding a room-scoped role, in one room or in any."""
         query = sa.select(subscriptions.c.user_id).distinct()

@@ -1,13 +1,18 @@
 """DDP methods, registered under their Rocket.Chat names against snake_case functions."""
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from chinwag.actions.auth import authenticate
 from chinwag.actions.deps import Deps
 from chinwag.ddp.connection import Connection
 from chinwag.ddp.presence import PresenceTracker
 from chinwag.ddp.protocol import MethodError
+from chinwag.ddp.renderers import own_document
+from chinwag.ddp.streams import OWN_USER, OWN_USER_SUB, Listener, StreamHub
+from chinwag.domain.errors import Unauthorized
 from chinwag.domain.models import Status, User
 
 
@@ -16,11 +21,47 @@ class MethodContext:
     deps: Deps
     connection: Connection
     presence: PresenceTracker | None = None  # None over the HTTP bridge: no socket to track
+    hub: StreamHub | None = None  # None over the HTTP bridge: nothing to stream to
 
     async def set_presence(self, state: Status | None) -> None:
         user = self.connection.user
         if self.presence is not None and user is not None:
             await self.presence.set(user.id, self.connection.id, state)
+
+    async def sign_in(self, user: User, token: str) -> None:
+        """The socket is now this user's: online, and sent its own document (Meteor's
+        `users` collection), kept current while the login lasts."""
+        await self.sign_out()
+        self.connection.user, self.connection.token = user, token
+        self.connection.last_active, self.connection.idle_away = time.monotonic(), False
+        await self.set_presence(Status.ONLINE)
+        if self.hub is not None:
+            listener = Listener(self.connection, OWN_USER_SUB, OWN_USER, user.id)
+            self.hub.add(f"user:{user.id}", listener)
+            own = own_document(self.deps, user)
+            self.connection.session.added("users", user.id, own)
+
+    async def refresh(self) -> None:
+        """Take the user anew from the (event-evicted) login cache before each request, so
+        a changed role, a deactivation or a revoked token counts at once."""
+        user, token = self.connection.user, self.connection.token
+        if user is None or token is None:
+            return
+        try:
+            self.connection.user = await authenticate(self.deps, user.id, token)
+        except Unauthorized:
+            await self.sign_out()
+
+    async def sign_out(self) -> None:
+        """The socket's login ended: offline for it, and every subscription stops."""
+        user = self.connection.user
+        if user is None:
+            return
+        await self.set_presence(None)
+        if self.hub is not None:
+            self.hub.stop_all(self.connection)
+            self.connection.session.removed("users", user.id)
+        self.connection.user = self.connection.token = None
 
     @property
     def user(self) -> User:

@@ -8,6 +8,7 @@ from chinwag.actions.auth import (
     log_in,
     logout,
 )
+from chinwag.actions.presence import set_default_status
 from chinwag.ddp.ejson import date
 from chinwag.ddp.methods import MethodContext, method, param
 from chinwag.ddp.protocol import MethodError
@@ -28,10 +29,7 @@ async def login(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
 
 
 async def _logged_in(ctx: MethodContext, session: Session, kind: str) -> dict[str, Any]:
-    await ctx.set_presence(None)  # a socket logging in again as someone else
-    ctx.connection.user = session.user
-    ctx.connection.token = session.token
-    await ctx.set_presence(Status.ONLINE)
+    await ctx.sign_in(session.user, session.token)
     async with ctx.deps.reader() as uow:
         expires = await uow.tokens.find_token_expiry(
             session.user.id, hash_login_token(session.token)
@@ -48,14 +46,13 @@ async def _logged_in(ctx: MethodContext, session: Session, kind: str) -> dict[st
 async def logout_method(ctx: MethodContext, params: list[Any]) -> None:
     if ctx.connection.user is not None and ctx.connection.token:
         await logout(ctx.deps, ctx.connection.user, ctx.connection.token)
-    await ctx.set_presence(None)
-    ctx.connection.user = None
-    ctx.connection.token = None
+    await ctx.sign_out()
 
 
 @method("UserPresence:online")
 async def presence_online(ctx: MethodContext, params: list[Any]) -> bool:
     ctx.user  # noqa: B018  (signed-in callers only)
+    ctx.connection.idle_away = False
     await ctx.set_presence(Status.ONLINE)
     return True
 
@@ -63,5 +60,13 @@ async def presence_online(ctx: MethodContext, params: list[Any]) -> bool:
 @method("UserPresence:away")
 async def presence_away(ctx: MethodContext, params: list[Any]) -> bool:
     ctx.user  # noqa: B018
+    ctx.connection.idle_away = False  # the client's own word: only it brings the socket back
     await ctx.set_presence(Status.AWAY)
+    return True
+
+
+@method("UserPresence:setDefaultStatus")
+async def presence_default(ctx: MethodContext, params: list[Any]) -> bool:
+    """The status the user chose (online, away, busy, offline), as users.setStatus sets it."""
+    await set_default_status(ctx.deps, ctx.user, param(params, 0, str))
     return True

@@ -8,6 +8,7 @@ from chinwag.actions.rooms import access_room_by_id
 from chinwag.actions.settings import list_public_settings, setting_filter
 from chinwag.ddp.ejson import date
 from chinwag.ddp.methods import MethodContext, method, param
+from chinwag.serialize.config import permission as serialize_permission
 from chinwag.serialize.config import setting as serialize_setting
 
 
@@ -30,7 +31,7 @@ async def permissions(ctx: MethodContext, params: list[Any]) -> Any:
     ctx.user  # noqa: B018  (signed-in callers only)
     since = param(params, 0, datetime, None)
     found = await list_permissions(ctx.deps, since)
-    items = [{"_id": p.id, "roles": list(p.roles), "_updatedAt": date(p.updated_at)} for p in found]
+    items = [serialize_permission(p, date) for p in found]
     return {"update": items, "remove": []} if since is not None else items
 
 

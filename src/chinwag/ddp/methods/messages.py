@@ -1,9 +1,9 @@
-"""sendMessage and loadHistory."""
+"""sendMessage, and the history a client loads: back, forward and around a message."""
 
 from datetime import datetime
 from typing import Any
 
-from chinwag.actions.history import room_history
+from chinwag.actions.history import messages_around, room_history, room_history_after
 from chinwag.actions.messages import NewMessage, send_message
 from chinwag.actions.rooms import access_room_by_id
 from chinwag.ddp.ejson import date
@@ -40,7 +40,7 @@ async def send_message_method(ctx: MethodContext, params: list[Any]) -> dict[str
 async def load_history(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
     rid = param(params, 0, str)
     end = param(params, 1, datetime, None)
-    limit = min(param(params, 2, int, 20), ctx.deps.settings.int("API_Upper_Count_Limit"))
+    limit = _limit(ctx, params, 2, 20)
     show_threads = param(params, 4, bool, True)
     async with ctx.deps.reader() as uow:
         room = await access_room_by_id(ctx.deps, uow, ctx.user, rid)
@@ -52,7 +52,35 @@ async def load_history(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
         None,
         False,
         0,
-        max(limit, 1),
+        limit,
         with_thread_replies=show_threads,
     )
     return {"messages": [serialize_message(m, date=date) for m in page.messages]}
+
+
+def _limit(ctx: MethodContext, params: list[Any], index: int, default: int) -> int:
+    wanted: int = param(params, index, int, default)
+    return max(min(wanted, ctx.deps.settings.int("API_Upper_Count_Limit")), 1)
+
+
+@method("loadNextMessages")
+async def load_next_messages(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
+    """`(rid, end, limit)`: the messages after `end` (from the first without it), oldest first."""
+    rid, end = param(params, 0, str), param(params, 1, datetime, None)
+    page = await room_history_after(ctx.deps, ctx.user, rid, end, _limit(ctx, params, 2, 20))
+    return {"messages": [serialize_message(m, date=date) for m in page]}
+
+
+@method("loadSurroundingMessages")
+async def load_surrounding_messages(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
+    """`({_id, rid}, limit)`: a message with up to half the limit on each side, newest first,
+    and whether more lie beyond (Rocket.Chat's jump to a message)."""
+    target = param(params, 0, dict)
+    if not isinstance(target.get("_id"), str):
+        raise MethodError("error-invalid-params", "The message needs an _id")
+    around = await messages_around(ctx.deps, ctx.user, target["_id"], _limit(ctx, params, 1, 50))
+    return {
+        "messages": [serialize_message(m, date=date) for m in around.messages],
+        "moreBefore": around.more_before,
+        "moreAfter": around.more_after,
+    }

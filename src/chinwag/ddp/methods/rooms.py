@@ -5,14 +5,17 @@ from typing import Any
 
 from chinwag.actions.membership import join_room, leave_room
 from chinwag.actions.reactions import react_to_message
-from chinwag.actions.room_queries import room_roles, sync_rooms
+from chinwag.actions.room_queries import MemberQuery, list_members, room_roles, sync_rooms
 from chinwag.actions.rooms import NewRoom, RoomRef, create_room, open_direct_message
 from chinwag.actions.subscriptions import list_subscriptions, mark_read
 from chinwag.ddp.ejson import date
 from chinwag.ddp.methods import MethodContext, method, param
-from chinwag.domain.models import RoomType
+from chinwag.domain.models import RoomType, Status
+from chinwag.serialize.base import member as serialize_member
 from chinwag.serialize.chat import rooms_json
 from chinwag.serialize.chat import subscription as serialize_subscription
+
+PRESENT = tuple(s.value for s in Status if s != Status.OFFLINE)
 
 
 def _synced(items: list[Any], removed: list[Any], since: datetime | None) -> Any:
@@ -106,3 +109,20 @@ async def read_messages(ctx: MethodContext, params: list[Any]) -> None:
 async def set_reaction(ctx: MethodContext, params: list[Any]) -> None:
     emoji, message_id = param(params, 0, str), param(params, 1, str)
     await react_to_message(ctx.deps, ctx.user, message_id, emoji, param(params, 2, bool, None))
+
+
+@method("getUsersOfRoom")
+async def get_users_of_room(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
+    """`(rid, showAll, {limit, skip}, filter)`: members by username; only those present
+    unless showAll."""
+    rid, show_all = param(params, 0, str), param(params, 1, bool, False)
+    paging = param(params, 2, dict, {})
+    limit, skip = paging.get("limit"), paging.get("skip", 0)
+    upper = ctx.deps.settings.int("API_Upper_Count_Limit")
+    count = min(limit, upper) if isinstance(limit, int) and limit > 0 else upper
+    offset = skip if isinstance(skip, int) and skip > 0 else 0
+    query = MemberQuery(statuses=() if show_all else PRESENT, text=param(params, 3, str, ""))
+    users, total = await list_members(
+        ctx.deps, ctx.user, RoomRef(room_id=rid), query, offset, count
+    )
+    return {"total": total, "records": [serialize_member(u) for u in users]}
