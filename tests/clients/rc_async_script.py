@@ -34,6 +34,9 @@ async def main(address: str, username: str, password: str, token: str) -> None:
     await with_token.send_message("from rocketchat-async", "GENERAL")
     args = await asyncio.wait_for(received.get(), 10)
     report(step="received", args=[str(a) for a in args])
+    await with_token.send_reaction(args[2], ":thumbsup:")
+    reacted = await asyncio.wait_for(received.get(), 10)  # the message again, with reactions
+    report(step="reacted", message_id=reacted[2], repeated=reacted[7])
     await with_token.send_typing_event("GENERAL")
     report(step="typing")
 

@@ -1,6 +1,6 @@
 """The PyPI `rocketchat-async` DDP client (not ours), in its own virtualenv because it pins an
 old `websockets`, logs in with a digest and with a resume token, lists rooms, subscribes to a
-room, sends a message and receives it, and types."""
+room, sends a message and receives it, reacts to it and sees the reaction arrive, and types."""
 
 import json
 import subprocess
@@ -46,4 +46,6 @@ def test_rocketchat_async_round_trip(server_url: str) -> None:
     assert steps["resume"]["user_id"] == login["userId"]
     assert any("GENERAL" in channel for channel in steps["channels"]["channels"])
     assert "from rocketchat-async" in steps["received"]["args"]
+    assert steps["reacted"]["message_id"] == steps["received"]["args"][2]
+    assert steps["reacted"]["repeated"] is True  # the client saw the reaction arrive
     assert "typing" in steps
