@@ -338,3 +338,14 @@ class MessageReported(Event):
     @property
     def topics(self) -> tuple[str, ...]:
         return (f"user:{self.by}",)
+
+
+@dataclass(frozen=True)
+class MailQueued(Event):
+    """Mail is waiting in the queue: wakes the senders (topic `mail`; no session hears it)."""
+
+    count: int
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return ("mail",)
