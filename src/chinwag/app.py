@@ -16,7 +16,7 @@ from chinwag.ddp.server import DdpServer
 from chinwag.ddp.streams import StreamHub
 from chinwag.domain.errors import ChinwagError
 from chinwag.domain.mail import MailTransport
-from chinwag.http import avatar, envelope
+from chinwag.http import avatar, envelope, pages
 from chinwag.http.forms import FormAsJson
 from chinwag.http.metrics import Metrics, MetricsMiddleware
 from chinwag.http.v1 import (
@@ -107,6 +107,7 @@ def create_app(
         app.add_route(route, bridge(deps, anonymous), methods=["POST"], include_in_schema=False)
     app.include_router(auth.info_router)
     app.include_router(avatar.router)
+    app.include_router(pages.router)
     sections = (auth, users, email, profile, tokens, settings, roles, permissions, invites, misc)
     rooms_sections = (channels, channels_members, channels_settings, dm, rooms, subscriptions)
     for section in (*sections, *rooms_sections, chat, chat_read):

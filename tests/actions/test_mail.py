@@ -1,12 +1,20 @@
-"""The mail queue on a real database: claims that never overlap (SKIP LOCKED on PostgreSQL)."""
+"""The mail queue on a real database: claims that never overlap (SKIP LOCKED on PostgreSQL),
+and the background sender."""
 
+import asyncio
 from datetime import timedelta
 
 from chinwag.actions.deps import Deps
 from chinwag.actions.mail import queue_mail
+from chinwag.actions.password_reset import forgot_password
 from chinwag.domain.mail import Mail, MailKind, MailState
+from chinwag.mail.sender import MailSender
+from chinwag.mail.smtp import SmtpTransport
 from chinwag.storage.mail import MailRepo
 from tests.conftest import Persona
+from tests.mail_support import SmtpServer, smtp_server, use_smtp
+
+__all__ = ["smtp_server"]  # the fixture, used by name
 
 MAIL = Mail(subject="Hello", text="Hello there\n")
 
@@ -33,3 +41,21 @@ async def test_two_senders_never_claim_the_same_mail(deps: Deps, admin: Persona)
     async with deps.reader() as uow:
         mails, _ = await uow.mail.list_mail((MailState.SENDING,), 0, None)
     assert len(mails) == 6
+
+
+async def test_the_background_sender_delivers_queued_mail_at_once(
+    deps: Deps, alice: Persona, smtp_server: SmtpServer
+) -> None:
+    await use_smtp(deps, smtp_server)
+    sender = MailSender(deps, SmtpTransport(timeout=5), idle_seconds=60)
+    sender.start()
+    try:
+        await asyncio.sleep(0.05)  # its first, empty step
+        await forgot_password(deps, "alice@example.com")
+        for _ in range(200):
+            if smtp_server.inbox.messages:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await sender.stop()
+    assert [m["To"] for m in smtp_server.inbox.messages] == ["alice@example.com"]

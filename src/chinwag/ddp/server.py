@@ -16,6 +16,7 @@ from chinwag.ddp.methods import (  # noqa: F401
     account,
     config,
     editing,
+    email,
     messages,
     rooms,
     streams,

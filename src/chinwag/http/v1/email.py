@@ -1,19 +1,47 @@
-"""Account mail over REST: chinwag.mail.queue (Chinwag's own: what the mail queue holds)."""
+"""Account mail over REST: users.forgotPassword, users.sendConfirmationEmail, and
+chinwag.mail.queue (Chinwag's own: what the mail queue holds)."""
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from chinwag.actions.email_verification import send_confirmation_email
 from chinwag.actions.mail import list_mail_queue
+from chinwag.actions.password_reset import forgot_password
+from chinwag.domain.accounts import MAX_EMAIL
+from chinwag.domain.errors import ChinwagError
 from chinwag.domain.mail import MailState, QueuedMail
-from chinwag.http.auth import CallerDep
+from chinwag.http.auth import CallerDep, DepsDep
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
 from chinwag.http.serialize import iso
 from chinwag.http.v1 import V1
 
 router = APIRouter(prefix=V1, tags=["email"])
+
+Address = Annotated[str, Field(min_length=1, max_length=MAX_EMAIL)]
+
+
+class EmailBody(BaseModel):
+    email: Address
+
+
+@router.post(
+    "/users.forgotPassword",
+    summary="Mail a password reset link (the same answer whether or not the address is known)",
+)
+async def users_forgot_password(body: EmailBody, deps: DepsDep) -> Response:
+    await forgot_password(deps, body.email)
+    return ok()
+
+
+@router.post("/users.sendConfirmationEmail", summary="Mail an address its verification link again")
+async def users_send_confirmation_email(body: EmailBody, caller: CallerDep) -> Response:
+    if not await send_confirmation_email(caller.deps, body.email):
+        raise ChinwagError("error-invalid-email", f"No user has the email {body.email[:80]}")
+    return ok()
 
 
 def queued_mail(mail: QueuedMail) -> dict[str, Any]:

@@ -1,0 +1,76 @@
+"""Account mail over DDP (and method.call / method.callAnon): resetPassword, verifyEmail,
+forgotPassword, sendForgotPasswordEmail, sendConfirmationEmail."""
+
+from datetime import datetime
+from typing import Any
+
+from chinwag.actions.auth import LoginFailed, Session
+from chinwag.actions.email_verification import send_confirmation_email, verify_email_and_log_in
+from chinwag.actions.password_reset import forgot_password, reset_password
+from chinwag.ddp.ejson import date
+from chinwag.ddp.methods import MethodContext, method, param
+from chinwag.ddp.protocol import MethodError
+from chinwag.domain.errors import ChinwagError
+from chinwag.domain.models import Status
+
+
+def _meteor_error(exc: ChinwagError) -> MethodError:
+    """Meteor's accounts answer stale links with the number 403, not a string code."""
+    code: str | int = 403 if exc.code == "403" else exc.code
+    return MethodError(code, exc.reason, exc.details or None)
+
+
+async def _logged_in(ctx: MethodContext, session: Session) -> dict[str, Any]:
+    """Meteor logs the connection in after a reset or a verification: so does a socket here."""
+    await ctx.set_presence(None)
+    ctx.connection.user = session.user
+    ctx.connection.token = session.token
+    await ctx.set_presence(Status.ONLINE)
+    expires = session.expires_at if isinstance(session.expires_at, datetime) else None
+    return {
+        "id": session.user.id,
+        "token": session.token,
+        "tokenExpires": date(expires),
+        "type": "password",
+    }
+
+
+@method("resetPassword")
+async def reset_password_method(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
+    token = param(params, 0, str)
+    new_password = param(params, 1, object)
+    try:
+        session = await reset_password(ctx.deps, token, new_password)
+    except (LoginFailed, ChinwagError) as exc:
+        raise _meteor_error(exc) from exc
+    return await _logged_in(ctx, session)
+
+
+@method("verifyEmail")
+async def verify_email_method(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
+    token = param(params, 0, str)
+    try:
+        session = await verify_email_and_log_in(ctx.deps, token)
+    except ChinwagError as exc:
+        raise _meteor_error(exc) from exc
+    return await _logged_in(ctx, session)
+
+
+@method("forgotPassword")
+async def forgot_password_method(ctx: MethodContext, params: list[Any]) -> None:
+    options = param(params, 0, dict)
+    email = options.get("email")
+    if not isinstance(email, str) or not email:
+        raise MethodError(400, "Must pass options.email")
+    await forgot_password(ctx.deps, email)
+
+
+@method("sendForgotPasswordEmail")
+async def send_forgot_password_email(ctx: MethodContext, params: list[Any]) -> bool:
+    await forgot_password(ctx.deps, param(params, 0, str))
+    return True
+
+
+@method("sendConfirmationEmail")
+async def send_confirmation_email_method(ctx: MethodContext, params: list[Any]) -> bool:
+    return await send_confirmation_email(ctx.deps, param(params, 0, str))
