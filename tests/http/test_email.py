@@ -1,5 +1,5 @@
 """Account mail through the REST API and method.callAnon, delivered by real SMTP to a real
-(aiosmtpd) server: email verification and password recovery."""
+(aiosmtpd) server: email verification, password recovery, invitations."""
 
 import hashlib
 import json
@@ -13,7 +13,7 @@ import httpx
 from chinwag.actions.deps import Deps
 from chinwag.actions.password_reset import FORGOT_PASSWORD_FLOOR_SECONDS
 from chinwag.events.types import UserLoggedOut
-from tests.conftest import PASSWORD, Persona, assert_error, log_in
+from tests.conftest import PASSWORD, Persona, assert_error, log_in, sign_up
 from tests.conftest_helpers import set_setting
 from tests.http.chat_support import shift_clock
 from tests.mail_support import SmtpServer, deliver, link_in, smtp_server, text_of, use_smtp
@@ -232,3 +232,52 @@ async def test_password_reset_can_be_turned_off(
 ) -> None:
     await set_setting(deps, "Accounts_PasswordReset", False)
     assert_error(await forgot(client, "alice@example.com"), 400, "error-not-allowed")
+
+
+# Invitations -------------------------------------------------------------------------------
+
+
+async def test_an_invitation_mail_lets_a_newcomer_sign_up_through_the_secret_url(
+    client: httpx.AsyncClient, deps: Deps, admin: Persona, alice: Persona, smtp_server: SmtpServer
+) -> None:
+    await use_smtp(deps, smtp_server)
+    path = f"{API}/sendInvitationEmail"
+    invite = {"emails": ["dave@example.com", "not-an-address", "DAVE@example.com"]}
+    assert_error(await client.post(path, json=invite, headers=alice.headers), 403)
+    await set_setting(deps, "Accounts_RegistrationForm", "Secret URL")
+    await set_setting(deps, "Accounts_RegistrationForm_SecretURL", "s3cret-invite")
+
+    r = await client.post(path, json=invite, headers=admin.headers)
+    assert r.status_code == 200 and r.json() == {"success": True}
+    assert (await deliver(deps)).sent == 1
+    [mail] = smtp_server.inbox.to("dave@example.com")
+    assert mail["Subject"] == "You have been invited to Chinwag"
+    url, kind, secret = link_in(mail)
+    assert (kind, secret) == ("register", "s3cret-invite")
+    page = await client.get(urlsplit(url).path)
+    assert page.status_code == 200 and 'data-secret="s3cret-invite"' in page.text
+
+    form = {"username": "dave", "email": "dave@example.com", "pass": PASSWORD, "name": "Dave"}
+    refused = await client.post(f"{API}/users.register", json=form)
+    assert_error(refused, 400, "error-user-registration-secret")
+    await sign_up(client, "dave", secretURL=secret)
+
+    bad = {"emails": ["nope", ""]}
+    assert_error(await client.post(path, json=bad, headers=admin.headers), 400)
+    assert_error(await client.post(path, json={"emails": []}, headers=admin.headers), 400)
+
+
+async def test_on_an_open_workspace_the_invitation_links_the_sign_up_page(
+    client: httpx.AsyncClient, deps: Deps, admin: Persona, smtp_server: SmtpServer
+) -> None:
+    await use_smtp(deps, smtp_server)
+    r = await client.post(
+        f"{API}/sendInvitationEmail", json={"emails": ["erin@example.com"]}, headers=admin.headers
+    )
+    assert r.status_code == 200
+    await deliver(deps)
+    url, kind, secret = link_in(smtp_server.inbox.to("erin@example.com")[0])
+    assert (url, kind, secret) == ("http://chinwag.test/register", "register", "")
+    page = await client.get("/register")
+    assert page.status_code == 200 and "Create your account" in page.text
+    await sign_up(client, "erin")

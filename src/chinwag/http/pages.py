@@ -1,5 +1,5 @@
 """The pages mailed links open, until the web client serves its own: choose a new password
-(/reset-password/<token>) and confirm an address (/verify-email/<token>).
+(/reset-password/<token>), confirm an address (/verify-email/<token>), sign up (/register).
 
 Plain HTML with a few lines of script and no framework; the script is pinned by its hash in
 the Content-Security-Policy, and the token in the path never leaves in a Referer header."""
@@ -28,6 +28,16 @@ TEXT = {
     "verify.title": "Email address verification",
     "verify.done": "Thank you: your email address {email} is verified. You can sign in now.",
     "verify.failed": "This link has expired or was already used. Ask for a new one.",
+    "register.title": "Create your account",
+    "register.username": "Username",
+    "register.name": "Name",
+    "register.email": "Email",
+    "register.password": "Password",
+    "register.submit": "Sign up",
+    "register.done": (
+        "Your account is ready. If the workspace asks you to confirm your address, "
+        "a mail with a link is on its way."
+    ),
     "failed": "That did not work: ",
 }
 
@@ -37,9 +47,9 @@ STYLE = (
     "button{margin-top:1rem;padding:.5rem 1rem}#status{margin-top:1rem}"
 )
 
-# Posts the form to a DDP method (through method.callAnon) and shows the answer. A password
-# goes as its SHA-256 digest where the browser can make one, as Rocket.Chat's client sends
-# it. After a reset the login is kept where a Meteor client looks.
+# Posts the form to a REST endpoint or a DDP method (through method.callAnon) and shows the
+# answer. A password goes as its SHA-256 digest where the browser can make one, as
+# Rocket.Chat's client sends it. After a reset the login is kept where a Meteor client looks.
 SCRIPT = """
 const form = document.getElementById('form');
 const status = document.getElementById('status');
@@ -76,9 +86,20 @@ const reset = async () => {
   form.hidden = true;
   say(form.dataset.done);
 };
+const register = async () => {
+  const f = form.elements;
+  const secret = form.dataset.secret;
+  const body = {username: f.username.value, name: f.name.value, email: f.email.value,
+    pass: f.password.value};
+  if (secret) body.secretURL = secret;
+  const answer = await post(form.dataset.endpoint, body);
+  if (!answer.success) return say(form.dataset.failed + (answer.error || ''));
+  form.hidden = true;
+  say(form.dataset.done);
+};
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  reset().catch((e) => say(String(e)));
+  (form.dataset.action === 'reset' ? reset() : register()).catch((e) => say(String(e)));
 });
 """
 SCRIPT_HASH = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
@@ -147,3 +168,29 @@ async def verify_email_page(token: str, deps: DepsDep) -> HTMLResponse:
         return _page(TEXT["verify.title"], f"<p>{_e(TEXT['verify.failed'])}</p>", status=400)
     done = TEXT["verify.done"].format(email=user.email or "")
     return _page(TEXT["verify.title"], f"<p>{_e(done)}</p>")
+
+
+def _register_form(endpoint: str, secret: str | None) -> HTMLResponse:
+    fields = "".join(
+        (
+            _field("username", TEXT["register.username"], "text", "username"),
+            _field("name", TEXT["register.name"], "text", "name"),
+            _field("email", TEXT["register.email"], "email", "email"),
+            _field("password", TEXT["register.password"], "password", "new-password"),
+        )
+    )
+    extra = f'data-secret="{_e(secret)}"' if secret else ""
+    form = _form(
+        "register", endpoint, fields, TEXT["register.submit"], TEXT["register.done"], extra
+    )
+    return _page(TEXT["register.title"], form, script=True)
+
+
+@router.get("/register")
+async def register_page() -> HTMLResponse:
+    return _register_form("api/v1/users.register", None)
+
+
+@router.get("/register/{secret}")
+async def register_secret_page(secret: str) -> HTMLResponse:
+    return _register_form("../api/v1/users.register", secret)

@@ -1,11 +1,12 @@
 """Account mail over DDP (and method.call / method.callAnon): resetPassword, verifyEmail,
-forgotPassword, sendForgotPasswordEmail, sendConfirmationEmail."""
+forgotPassword, sendForgotPasswordEmail, sendConfirmationEmail, sendInvitationEmail."""
 
 from datetime import datetime
 from typing import Any
 
 from chinwag.actions.auth import LoginFailed, Session
 from chinwag.actions.email_verification import send_confirmation_email, verify_email_and_log_in
+from chinwag.actions.invitations import send_invitation_emails
 from chinwag.actions.password_reset import forgot_password, reset_password
 from chinwag.ddp.ejson import date
 from chinwag.ddp.methods import MethodContext, method, param
@@ -74,3 +75,11 @@ async def send_forgot_password_email(ctx: MethodContext, params: list[Any]) -> b
 @method("sendConfirmationEmail")
 async def send_confirmation_email_method(ctx: MethodContext, params: list[Any]) -> bool:
     return await send_confirmation_email(ctx.deps, param(params, 0, str))
+
+
+@method("sendInvitationEmail")
+async def send_invitation_email_method(ctx: MethodContext, params: list[Any]) -> list[str]:
+    emails = param(params, 0, list)
+    if not all(isinstance(e, str) for e in emails):
+        raise MethodError("error-invalid-params", "Parameter 1 must be a list of strings")
+    return await send_invitation_emails(ctx.deps, ctx.user, emails)

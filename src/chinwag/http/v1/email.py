@@ -1,5 +1,5 @@
-"""Account mail over REST: users.forgotPassword, users.sendConfirmationEmail, and
-chinwag.mail.queue (Chinwag's own: what the mail queue holds)."""
+"""Account mail over REST: users.forgotPassword, users.sendConfirmationEmail,
+sendInvitationEmail, and chinwag.mail.queue (Chinwag's own: what the mail queue holds)."""
 
 from typing import Annotated, Any
 
@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from chinwag.actions.email_verification import send_confirmation_email
+from chinwag.actions.invitations import MAX_INVITATIONS, send_invitation_emails
 from chinwag.actions.mail import list_mail_queue
 from chinwag.actions.password_reset import forgot_password
 from chinwag.domain.accounts import MAX_EMAIL
@@ -41,6 +42,20 @@ async def users_forgot_password(body: EmailBody, deps: DepsDep) -> Response:
 async def users_send_confirmation_email(body: EmailBody, caller: CallerDep) -> Response:
     if not await send_confirmation_email(caller.deps, body.email):
         raise ChinwagError("error-invalid-email", f"No user has the email {body.email[:80]}")
+    return ok()
+
+
+class InvitationBody(BaseModel):
+    emails: list[Annotated[str, Field(max_length=1000)]] = Field(
+        min_length=1, max_length=MAX_INVITATIONS
+    )
+
+
+@router.post(
+    "/sendInvitationEmail", summary="Mail addresses a link to sign up (bulk-register-user)"
+)
+async def send_invitation_email(body: InvitationBody, caller: CallerDep) -> Response:
+    await send_invitation_emails(caller.deps, caller.user, body.emails)
     return ok()
 
 
