@@ -43,9 +43,11 @@ def fresh_pg_database(base_url: str, name: str) -> str:
 
 
 def store_env() -> dict[str, str]:
-    """The server's database: a fresh `chinwag_e2e` for the PG leg, else SQLite in its data dir."""
+    """The server's database: a fresh `chinwag_e2e` (or CHINWAG_TEST_E2E_DATABASE, so runs
+    sharing one PostgreSQL server keep apart) for the PG leg, else SQLite in its data dir."""
     if PG_URL:
-        return {"CHINWAG_DATABASE_URL": fresh_pg_database(PG_URL, "chinwag_e2e")}
+        name = os.environ.get("CHINWAG_TEST_E2E_DATABASE") or "chinwag_e2e"
+        return {"CHINWAG_DATABASE_URL": fresh_pg_database(PG_URL, name)}
     return {}
 
 
