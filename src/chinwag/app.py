@@ -15,7 +15,8 @@ from chinwag.ddp.rest_bridge import bridge
 from chinwag.ddp.server import DdpServer
 from chinwag.ddp.streams import StreamHub
 from chinwag.domain.errors import ChinwagError
-from chinwag.http import avatar, envelope
+from chinwag.domain.mail import MailTransport
+from chinwag.http import avatar, envelope, pages
 from chinwag.http.forms import FormAsJson
 from chinwag.http.metrics import Metrics, MetricsMiddleware
 from chinwag.http.v1 import (
@@ -26,6 +27,7 @@ from chinwag.http.v1 import (
     chat,
     chat_read,
     dm,
+    email,
     invites,
     misc,
     permissions,
@@ -37,6 +39,8 @@ from chinwag.http.v1 import (
     tokens,
     users,
 )
+from chinwag.mail.sender import MailSender
+from chinwag.mail.smtp import SmtpTransport
 from chinwag.pubsub.memory import MemoryBus
 from chinwag.settings import Config
 from chinwag.storage.database import Database
@@ -61,12 +65,18 @@ async def start(deps: Deps) -> None:
     await bootstrap(deps)
 
 
-def create_app(deps: Deps, *, migrate: bool = True) -> FastAPI:
+def create_app(
+    deps: Deps, *, migrate: bool = True, mail_transport: MailTransport | None = None
+) -> FastAPI:
+    sender = MailSender(deps, mail_transport or SmtpTransport())
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             await start(deps)
+        sender.start()
         yield
+        await sender.stop()
         await deps.bus.close()
         await deps.db.dispose()
 
@@ -91,13 +101,16 @@ def create_app(deps: Deps, *, migrate: bool = True) -> FastAPI:
     hub = StreamHub(deps)
     register_renderers(hub)
     deps.bus.listen(hub.on_event)
-    app.add_api_websocket_route("/websocket", DdpServer(deps, hub).endpoint)
+    ddp = DdpServer(deps, hub)
+    deps.bus.listen(ddp.on_event)  # sockets whose login ended lose it at once
+    app.add_api_websocket_route("/websocket", ddp.endpoint)
     for path, anonymous in (("method.call", False), ("method.callAnon", True)):
         route = f"/api/v1/{path}/{{method:path}}"
         app.add_route(route, bridge(deps, anonymous), methods=["POST"], include_in_schema=False)
     app.include_router(auth.info_router)
     app.include_router(avatar.router)
-    sections = (auth, users, profile, tokens, settings, roles, permissions, invites, misc)
+    app.include_router(pages.router)
+    sections = (auth, users, email, profile, tokens, settings, roles, permissions, invites, misc)
     rooms_sections = (channels, channels_members, channels_settings, dm, rooms, subscriptions)
     for section in (*sections, *rooms_sections, chat, chat_read):
         app.include_router(section.router)

@@ -52,7 +52,8 @@ SERVE_EPILOG = (
     "(create this admin at start if the username is free); OVERWRITE_SETTING_<id>=value "
     "(force a workspace setting by its Rocket.Chat id); CREATE_TOKENS_FOR_USERS_SECRET "
     "(enables users.createToken); CHINWAG_BCRYPT_ROUNDS (default 10); CHINWAG_LOG_FORMAT "
-    "(console or json)."
+    "(console or json). Mail (verification, password reset, invitations) goes out once "
+    "SMTP_Host is set, e.g. OVERWRITE_SETTING_SMTP_Host=mail.example.com."
 )
 
 

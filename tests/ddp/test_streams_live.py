@@ -349,11 +349,31 @@ async def test_a_deactivated_users_socket_loses_its_login(server_url: str) -> No
             headers=admin,
             json={"userId": max_["X-User-Id"], "activeStatus": False},
         )
+        # At once, without waiting for the socket's next request.
+        assert await client.expect(lambda m: m.get("msg") == "nosub")
+        assert await client.expect(lambda m: m.get("msg") == "removed")
         refused = await client.call("sendMessage", {"rid": "GENERAL", "msg": "still here?"})
         assert refused["error"]["error"] == "not-authorized"
-        assert await client.expect(lambda m: m.get("msg") == "nosub")
-        # Login attempts still go through the normal checks.
         again = await client.call(
             "login", {"user": {"username": "max"}, "password": digest("max-pass-1")}
         )
         assert "error" in again
+
+
+async def test_ending_other_sessions_signs_out_only_the_others(server_url: str) -> None:
+    admin = await rest_login(server_url, ADMIN[0], ADMIN[1])
+    nan = await make_user(server_url, admin, "nan")
+    other = await rest_login(server_url, "nan", "nan-pass-1")
+    async with connect(server_url) as kept, connect(server_url) as ended:
+        uid = await log_in(kept, nan)
+        await log_in(ended, other)
+        for socket in (kept, ended):
+            await socket.sub("stream-notify-user", f"{uid}/force_logout", False)
+        answer = await rest(server_url, "POST", "/users.removeOtherTokens", headers=nan)
+        assert answer["success"], answer
+        told = await ended.expect(changed_on("stream-notify-user", f"{uid}/force_logout"))
+        assert told["fields"]["args"] == []
+        assert await ended.expect(lambda m: m.get("msg") == "nosub")
+        with pytest.raises(TimeoutError):
+            await kept.expect(lambda m: m.get("msg") in ("nosub", "changed"), within=0.5)
+        assert "error" not in await kept.call("getUsersOfRoom", "GENERAL", False)

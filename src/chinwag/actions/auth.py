@@ -48,6 +48,15 @@ def _require_can_log_in(user: User) -> None:
         raise LoginFailed("error-user-is-not-activated", "User is not activated")
 
 
+def _require_verified_email(deps: Deps, user: User) -> None:
+    """With Accounts_EmailVerification, a password login needs a verified address (admins
+    excepted), as Rocket.Chat's validateLoginAttempt; the reason is its text, untranslated."""
+    if not deps.settings.bool("Accounts_EmailVerification") or "admin" in user.roles:
+        return
+    if not (user.email and user.email_verified):
+        raise LoginFailed("error-invalid-email", "Invalid email __email__")
+
+
 async def login_with_password(deps: Deps, identity: str, by: str, digest: str) -> Session:
     """Log in by username or email and the SHA-256 hex digest of the password."""
     async with deps.reader() as uow:
@@ -58,6 +67,7 @@ async def login_with_password(deps: Deps, identity: str, by: str, digest: str) -
     if not await deps.run_cpu(check_digest, digest.lower(), hashed):
         raise LoginFailed()
     _require_can_log_in(user)
+    _require_verified_email(deps, user)
     async with deps.uow() as uow:
         token, expires = await issue_login_token(deps, uow, user)
     return Session(user=user, token=token, expires_at=expires)

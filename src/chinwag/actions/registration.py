@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from chinwag.actions.accounts import NewUser, hash_password, insert_user
 from chinwag.actions.deps import Deps
+from chinwag.actions.email_verification import queue_verification
 from chinwag.actions.invites import live_invite, redeem_invite
 from chinwag.domain.errors import ChinwagError, InvalidParams
 from chinwag.domain.models import Invite, Room, User
@@ -91,4 +92,6 @@ async def register_user(deps: Deps, form: Registration) -> User:
         )
         if invited is not None:
             await redeem_invite(deps, uow, invited[0], invited[1], user, registered=True)
+        if deps.settings.bool("Accounts_EmailVerification") and user.email:
+            await queue_verification(deps, uow, user, user.email)
     return user

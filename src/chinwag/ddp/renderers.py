@@ -23,7 +23,6 @@ from chinwag.events.types import (
     UserDeleted,
     UserJoinedRoom,
     UserLeftRoom,
-    UserLoggedOut,
     UserRemovedFromRoom,
     UserSignalled,
     UserStatusChanged,
@@ -290,11 +289,6 @@ async def setting_changed(hub: StreamHub, event: Event) -> Frames:
     return [("all", "stream-notify-all", "public-settings-changed", ["updated", setting])]
 
 
-async def logged_out(hub: StreamHub, event: Event) -> Frames:
-    assert isinstance(event, UserLoggedOut)
-    return [_notify_user(event.user_id, "force_logout")]
-
-
 def register_renderers(hub: StreamHub) -> None:
     for changed in (MessageSent, MessageUpdated, ReactionChanged, MessagePinned):
         hub.renders(changed, message_changed)
@@ -311,5 +305,4 @@ def register_renderers(hub: StreamHub) -> None:
     hub.renders(RoleChanged, role_changed)
     hub.renders(PermissionsChanged, permissions_changed)
     hub.renders(SettingChanged, setting_changed)
-    hub.renders(UserLoggedOut, logged_out)
     hub.renders(UserSignalled, user_signalled)

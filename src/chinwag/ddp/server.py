@@ -17,6 +17,7 @@ from chinwag.ddp.methods import (  # noqa: F401
     account,
     config,
     editing,
+    email,
     messages,
     room_settings,
     rooms,
@@ -30,6 +31,7 @@ from chinwag.domain.errors import ChinwagError
 from chinwag.domain.ids import random_id
 from chinwag.domain.models import Status, User
 from chinwag.domain.settings_registry import PREFERENCE_PREFIX
+from chinwag.events.types import Event, TokenRevoked, UserDeleted, UserLoggedOut, UserUpdated
 
 log = structlog.get_logger(__name__)
 
@@ -76,6 +78,26 @@ class DdpServer:
         self.queue_size = queue_size
         self.ping_seconds = ping_seconds
         self.presence = PresenceTracker(deps)
+
+    async def on_event(self, event: Event) -> None:
+        """A login ended (logout elsewhere, revoked tokens, deactivation, deletion): that user's
+        sockets here whose token no longer holds lose their login at once, rather than at
+        their next request; after a forced logout they are told so first (`force_logout`)."""
+        if isinstance(event, UserUpdated) and "active" not in event.fields:
+            return
+        if not isinstance(event, TokenRevoked | UserLoggedOut | UserDeleted | UserUpdated):
+            return
+        for connection in self.hub.connections_of(event.user_id):
+            ctx = MethodContext(self.deps, connection, self.presence, self.hub)
+            if await ctx.login_holds():
+                continue
+            if isinstance(event, UserLoggedOut):
+                uid = event.user_id
+                self.hub.send_to(
+                    connection, f"user:{uid}", "stream-notify-user", f"{uid}/force_logout", []
+                )
+            await ctx.sign_out()
+            connection.flush()
 
     async def endpoint(self, websocket: WebSocket) -> None:
         await websocket.accept()

@@ -151,6 +151,23 @@ class StreamHub:
     def listeners(self, topic: str) -> list[Listener]:
         return list(self._by_topic.get(topic, {}).values())
 
+    def connections_of(self, user_id: str) -> list[Connection]:
+        """This process's sockets logged in as the user."""
+        return [c for c in self.connections.values() if c.user is not None and c.user.id == user_id]
+
+    def send_to(
+        self, connection: Connection, topic: str, stream: str, event_name: str, args: list[Any]
+    ) -> None:
+        """One socket's share of a publish: a frame if it listens for it on the topic."""
+        for listener in self._by_topic.get(topic, {}).values():
+            if (
+                listener.connection is connection
+                and listener.stream == stream
+                and listener.event_name in (event_name, "__all__")
+            ):
+                connection.send_frame(_frame(stream, event_name, args))
+                return
+
     def listening(self, topic: str) -> bool:
         return topic in self._by_topic
 

@@ -64,6 +64,8 @@ _ACC = "Accounts"
 _GEN = "General"
 _API = "General"
 _PREF = "Accounts"
+_MAIL = "Email"
+_SMTP = "SMTP"
 
 SETTINGS: tuple[SettingDef, ...] = (
     # General
@@ -174,6 +176,14 @@ SETTINGS: tuple[SettingDef, ...] = (
         _PREF,
         public=True,
     ),
+    # Email: Rocket.Chat's SMTP section (group Email) and the sender address
+    SettingDef("SMTP_Protocol", "select", "smtp", _MAIL, section=_SMTP, values=("smtp", "smtps")),
+    SettingDef("SMTP_Host", "string", "", _MAIL, section=_SMTP),
+    SettingDef("SMTP_Port", "string", "", _MAIL, section=_SMTP),  # a string, as in Rocket.Chat
+    SettingDef("SMTP_IgnoreTLS", "boolean", True, _MAIL, section=_SMTP),
+    SettingDef("SMTP_Username", "string", "", _MAIL, section=_SMTP),
+    SettingDef("SMTP_Password", "password", "", _MAIL, section=_SMTP),
+    SettingDef("From_Email", "string", "", _MAIL, section=_SMTP),
     # Messages (honoured by the messaging capability)
     _i("Message_MaxAllowedSize", 5000, "Message", public=True),
     _b("Message_AllowEditing", True, "Message", public=True),

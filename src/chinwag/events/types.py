@@ -352,3 +352,14 @@ class UserSignalled(Event):
     @property
     def topics(self) -> tuple[str, ...]:
         return (f"user:{self.user_id}",)
+
+
+@dataclass(frozen=True)
+class MailQueued(Event):
+    """Mail is waiting in the queue: wakes the senders (topic `mail`; no session hears it)."""
+
+    count: int
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return ("mail",)

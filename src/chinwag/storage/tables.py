@@ -307,3 +307,43 @@ statistics = sa.Table(
     sa.Column("data", Json, nullable=False),
     sa.Index("ix_statistics_created_at", "created_at"),
 )
+
+# Single-use links mailed to a user: email verification ("verify") and password reset
+# ("reset"). Only a hash of the token is kept, as for login tokens.
+email_tokens = sa.Table(
+    "email_tokens",
+    metadata,
+    sa.Column("hashed_token", sa.String(64), primary_key=True),
+    sa.Column("user_id", ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    # The address the link was mailed to: it verifies that address only.
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("created_at", Millis, nullable=False),
+    sa.Column("expires_at", Millis),
+    sa.Index("ix_email_tokens_user_id", "user_id"),
+)
+
+# Outgoing mail, written in the transaction of the action that causes it and delivered by a
+# background sender (several processes claim rows with FOR UPDATE SKIP LOCKED on PostgreSQL).
+mail_queue = sa.Table(
+    "mail_queue",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("to_address", sa.String(320), nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    # Emptied once sent: a delivered mail keeps no working link in the database.
+    sa.Column("text_body", sa.Text, nullable=False),
+    sa.Column("html_body", sa.Text),
+    sa.Column("state", sa.String(16), nullable=False, server_default="pending"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text),
+    sa.Column("next_attempt_at", Millis, nullable=False),
+    # While `sending`: when the claim lapses and another sender may take the mail.
+    sa.Column("locked_until", Millis),
+    sa.Column("created_at", Millis, nullable=False),
+    sa.Column("updated_at", Millis, nullable=False),
+    sa.Column("sent_at", Millis),
+    sa.Index("ix_mail_queue_state_next_attempt_at", "state", "next_attempt_at"),
+    sa.Index("ix_mail_queue_created_at", "created_at"),
+)

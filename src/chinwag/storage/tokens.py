@@ -121,6 +121,10 @@ class TokenRepo:
             query = query.where(login_tokens.c.hashed_token != keep)
         await self.conn.execute(query)
 
+    async def delete_every_user_token(self, user_id: str) -> None:
+        """Every token of a user, personal access tokens too (a password reset ends them all)."""
+        await self.conn.execute(login_tokens.delete().where(login_tokens.c.user_id == user_id))
+
     async def delete_tokens_of_users(self, user_ids: Sequence[str]) -> None:
         """End every login session of many users at once (personal access tokens stay)."""
         if user_ids:

@@ -3,7 +3,9 @@
 from chinwag.events.types import Event
 from chinwag.storage.config import ConfigRepo
 from chinwag.storage.database import Conn
+from chinwag.storage.email_tokens import EmailTokenRepo
 from chinwag.storage.invites import InviteRepo
+from chinwag.storage.mail import MailRepo
 from chinwag.storage.messages import MessageRepo
 from chinwag.storage.rooms import RoomRepo
 from chinwag.storage.threads import ThreadRepo
@@ -21,6 +23,8 @@ class UnitOfWork:
         self.messages = MessageRepo(conn)
         self.threads = ThreadRepo(conn)
         self.config = ConfigRepo(conn)
+        self.mail = MailRepo(conn)
+        self.email_tokens = EmailTokenRepo(conn)
         self.events: list[Event] = []
 
     def emit(self, event: Event) -> None:

@@ -44,13 +44,19 @@ class MethodContext:
     async def refresh(self) -> None:
         """Take the user anew from the (event-evicted) login cache before each request, so
         a changed role, a deactivation or a revoked token counts at once."""
+        if not await self.login_holds():
+            await self.sign_out()
+
+    async def login_holds(self) -> bool:
+        """Whether the socket's token still logs its user in (taking the user anew)."""
         user, token = self.connection.user, self.connection.token
         if user is None or token is None:
-            return
+            return True  # nothing to lose
         try:
             self.connection.user = await authenticate(self.deps, user.id, token)
         except Unauthorized:
-            await self.sign_out()
+            return False
+        return True
 
     async def sign_out(self) -> None:
         """The socket's login ended: offline for it, and every subscription stops."""

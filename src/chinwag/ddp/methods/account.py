@@ -22,13 +22,16 @@ async def login(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
     try:
         session, kind = await log_in(ctx.deps, request)
     except LoginFailed as exc:
+        if exc.code.startswith("error-"):  # Rocket.Chat's own refusals keep their code
+            raise MethodError(exc.code, exc.reason, exc.details or None) from exc
         raise MethodError(
             403, "User not found" if exc.code == "Unauthorized" else exc.reason
         ) from exc
-    return await _logged_in(ctx, session, kind)
+    return await logged_in(ctx, session, kind)
 
 
-async def _logged_in(ctx: MethodContext, session: Session, kind: str) -> dict[str, Any]:
+async def logged_in(ctx: MethodContext, session: Session, kind: str) -> dict[str, Any]:
+    """Log the socket in as the session's user; Meteor's login answer."""
     await ctx.sign_in(session.user, session.token)
     async with ctx.deps.reader() as uow:
         expires = await uow.tokens.find_token_expiry(

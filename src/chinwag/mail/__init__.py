@@ -1,0 +1,1 @@
+"""Outgoing mail: the SMTP transport and the background sender that drains the queue."""
