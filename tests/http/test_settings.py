@@ -5,7 +5,7 @@ import json
 import httpx
 import pytest
 
-from chinwag.actions.bootstrap import bootstrap
+from chinwag.actions.bootstrap import bootstrap, load_caches
 from chinwag.actions.deps import Deps
 from chinwag.domain import settings_registry as registry
 from chinwag.events.types import SettingChanged
@@ -259,3 +259,17 @@ async def test_overwrite_setting_env_forces_a_value_at_start(
         {"_id": "Accounts_AllowDeleteOwnAccount", "value": True},
         {"_id": "Site_Name", "value": "Forced Name"},
     ]
+
+
+async def test_a_numeric_setting_survives_a_restart(
+    client: httpx.AsyncClient, deps: Deps, admin: Persona
+) -> None:
+    """SQLite's JSON columns have numeric affinity: a stored 0 or 25 reads back as a number."""
+    for setting_id, value in (("API_Upper_Count_Limit", 25), ("Message_MaxAllowedSize", 0)):
+        answer = await client.post(
+            f"/api/v1/settings/{setting_id}", json={"value": value}, headers=admin.headers
+        )
+        assert answer.status_code == 200, answer.text
+    await load_caches(deps)  # as a restarted server reads them
+    assert deps.settings.int("API_Upper_Count_Limit") == 25
+    assert deps.settings.int("Message_MaxAllowedSize") == 0

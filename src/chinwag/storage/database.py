@@ -130,9 +130,16 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+def _loads(value: Any) -> Any:
+    # SQLite gives a column declared JSON numeric affinity: the text `0` comes back as 0.
+    if isinstance(value, int | float):
+        return value
+    return orjson.loads(value)
+
+
 # JSON columns (messages carry their parsed `md` tree) decode with orjson: a history page
 # decodes hundreds of them, and the standard library's decoder was a visible share of it.
-_JSON_CODEC: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
+_JSON_CODEC: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": _loads}
 
 
 class Database:
