@@ -16,6 +16,22 @@ from typing import Any
 
 ADMIN_USER, ADMIN_PASS = "bench-admin", "bench-admin-pass"
 
+DDP_SCOPES = ("IP", "User", "Connection", "User_By_Method", "Connection_By_Method")
+UNLIMITED = {
+    "API_Enable_Rate_Limiter": "false",
+    "Block_Multiple_Failed_Logins_Enabled": "false",
+    "Accounts_Registration_Per_IP_Per_Day": "0",
+    **{f"DDP_Rate_Limit_{scope}_Enabled": "false" for scope in DDP_SCOPES},
+}
+# Every limit on, counting, but too high to be reached by a benchmark.
+COUNTED = {
+    "API_Enable_Rate_Limiter": "true",
+    "API_Enable_Rate_Limiter_Limit_Calls_Default": str(10**9),
+    "Block_Multiple_Failed_Logins_Enabled": "true",
+    **{f"DDP_Rate_Limit_{scope}_Enabled": "true" for scope in DDP_SCOPES},
+    **{f"DDP_Rate_Limit_{scope}_Requests_Allowed": str(10**9) for scope in DDP_SCOPES},
+}
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -56,10 +72,13 @@ def chinwag(
     database_url: str | None = None,
     bcrypt_rounds: int = 10,
     prepare: Callable[[str], None] | None = None,
+    limits: bool = False,
 ) -> Iterator[Server]:
     """A server on a free loopback port over a fresh SQLite file (or `database_url`).
 
     `prepare` gets the database URL before the server starts: the place to bulk-load data.
+    The load comes from one address, so rate limits and login lockouts are off unless
+    `limits` (and then every counter is raised out of the way, so only their cost shows).
     """
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="chinwag-bench-") as data:
@@ -72,6 +91,7 @@ def chinwag(
             "ADMIN_EMAIL": "bench@example.com",
             "CHINWAG_BCRYPT_ROUNDS": str(bcrypt_rounds),
             "CHINWAG_LOG_LEVEL": "warning",
+            **{f"OVERWRITE_SETTING_{k}": v for k, v in (COUNTED if limits else UNLIMITED).items()},
         }
         if database_url:
             env["CHINWAG_DATABASE_URL"] = database_url

@@ -83,6 +83,19 @@ async def _truncate(deps: Deps) -> None:
         await conn.execute(sa.text(f"TRUNCATE {names} CASCADE"))
 
 
+# Rate limits and login lockouts count per address, and every test client shares one: tests
+# start with them off and the tests of the limits turn them on.
+RELAXED_LIMITS = {
+    "API_Enable_Rate_Limiter": "false",
+    "Block_Multiple_Failed_Logins_Enabled": "false",
+    "Accounts_Registration_Per_IP_Per_Day": "0",
+    **{
+        f"DDP_Rate_Limit_{scope}_Enabled": "false"
+        for scope in ("IP", "User", "Connection", "User_By_Method", "Connection_By_Method")
+    },
+}
+
+
 @pytest.fixture
 def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
     for key in list(os.environ):
@@ -93,6 +106,7 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
         database_url=PG_URL,
         bcrypt_rounds=4,
         site_url="http://chinwag.test",
+        overwrite_settings=dict(RELAXED_LIMITS),
     )
 
 

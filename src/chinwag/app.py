@@ -19,6 +19,7 @@ from chinwag.domain.mail import MailTransport
 from chinwag.http import avatar, envelope, pages
 from chinwag.http.forms import FormAsJson
 from chinwag.http.metrics import Metrics, MetricsMiddleware
+from chinwag.http.rate_limit import RateLimit
 from chinwag.http.v1 import (
     auth,
     channels,
@@ -95,6 +96,7 @@ def create_app(
     app.add_exception_handler(HTTPException, envelope.http_error)
     app.add_exception_handler(Exception, envelope.unexpected_error)
     app.add_middleware(FormAsJson)
+    app.add_middleware(RateLimit, deps=deps)
     metrics = Metrics()
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_route("/metrics", metrics.endpoint, include_in_schema=False)

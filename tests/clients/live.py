@@ -14,7 +14,7 @@ import asyncpg
 import httpx
 import sqlalchemy as sa
 
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, RELAXED_LIMITS
 
 ADMIN = ("admin", "admin-pass-123", "admin@example.com")
 
@@ -62,6 +62,7 @@ def live_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[s
         "ADMIN_PASS": ADMIN[1],
         "ADMIN_EMAIL": ADMIN[2],
         "CHINWAG_LOG_FORMAT": "json",
+        **{f"OVERWRITE_SETTING_{k}": v for k, v in RELAXED_LIMITS.items()},
         **(env or {}),
     }
     log = (data_dir / "server.log").open("wb")

@@ -5,20 +5,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from chinwag.actions import lockout
 from chinwag.actions.deps import Deps
-from chinwag.domain.errors import ChinwagError, Unauthorized
+from chinwag.domain.errors import ChinwagError, LoginFailed, Unauthorized
 from chinwag.domain.ids import random_secret
 from chinwag.domain.models import User
 from chinwag.domain.passwords import check_digest, hash_login_token, sha256_hex
 from chinwag.events.types import TokenRevoked, UserLoggedOut
 from chinwag.storage.uow import UnitOfWork
-
-
-class LoginFailed(ChinwagError):
-    """A login that did not succeed: HTTP 401, with Rocket.Chat's `error` code."""
-
-    def __init__(self, code: str = "Unauthorized", reason: str = "Unauthorized") -> None:
-        super().__init__(code=code, reason=reason, status=401)
 
 
 @dataclass(frozen=True)
@@ -57,15 +51,24 @@ def _require_verified_email(deps: Deps, user: User) -> None:
         raise LoginFailed("error-invalid-email", "Invalid email __email__")
 
 
-async def login_with_password(deps: Deps, identity: str, by: str, digest: str) -> Session:
-    """Log in by username or email and the SHA-256 hex digest of the password."""
+async def login_with_password(
+    deps: Deps, identity: str, by: str, digest: str, client_ip: str | None = None
+) -> Session:
+    """Log in by username or email and the SHA-256 hex digest of the password; repeated
+    failures block the user and the address for a while (see actions/lockout.py)."""
+    await lockout.require_ip_not_blocked(deps, client_ip)
     async with deps.reader() as uow:
         user = await _find_login_user(uow, identity.strip(), by)
         hashed = await uow.users.find_password_hash(user.id) if user else None
+    if user is not None:
+        await lockout.require_user_not_blocked(deps, user)
     if user is None or hashed is None:
+        await lockout.count_failure(deps, user, client_ip)
         raise LoginFailed()
     if not await deps.run_cpu(check_digest, digest.lower(), hashed):
+        await lockout.count_failure(deps, user, client_ip)
         raise LoginFailed()
+    await lockout.forget_failures(deps, user, client_ip)
     _require_can_log_in(user)
     _require_verified_email(deps, user)
     async with deps.uow() as uow:
@@ -179,7 +182,9 @@ def presented_identity(request: Mapping[str, object]) -> tuple[str, str]:
     raise LoginFailed()
 
 
-async def log_in(deps: Deps, request: Mapping[str, object]) -> tuple[Session, str]:
+async def log_in(
+    deps: Deps, request: Mapping[str, object], client_ip: str | None = None
+) -> tuple[Session, str]:
     """Meteor's login request, over REST or DDP: a resume token, or who and a password.
     Returns the session and its type ("resume" or "password")."""
     resume = request.get("resume")
@@ -187,4 +192,4 @@ async def log_in(deps: Deps, request: Mapping[str, object]) -> tuple[Session, st
         return await login_with_resume(deps, resume), "resume"
     identity, by = presented_identity(request)
     digest = presented_digest(request.get("password"))
-    return await login_with_password(deps, identity, by, digest), "password"
+    return await login_with_password(deps, identity, by, digest, client_ip), "password"

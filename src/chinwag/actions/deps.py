@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
 from chinwag.actions.auth_cache import AuthCache
+from chinwag.actions.limits import Counters, MemoryCounters
 from chinwag.domain.permissions import has_permission
 from chinwag.domain.settings_registry import BY_ID, SETTINGS, SettingValue
 from chinwag.events.bus import Bus
@@ -78,6 +79,7 @@ class Deps:
     settings: SettingsCache = field(default_factory=SettingsCache)
     grants: Grants = field(default_factory=Grants)
     auth_cache: AuthCache = field(default_factory=AuthCache)
+    limits: Counters = field(default_factory=MemoryCounters)
 
     def __post_init__(self) -> None:
         # SQLite has one writer: queue writers here rather than spin on "database is locked".

@@ -1,10 +1,10 @@
 """Confirming an address belongs to its user: the mailed link, sending it again, following it."""
 
-from chinwag.actions.auth import LoginFailed, Session, issue_login_token
+from chinwag.actions.auth import Session, issue_login_token
 from chinwag.actions.deps import Deps
 from chinwag.actions.mail import queue_mail, site_link
 from chinwag.domain import mail_templates
-from chinwag.domain.errors import ChinwagError
+from chinwag.domain.errors import ChinwagError, LoginFailed
 from chinwag.domain.ids import random_secret
 from chinwag.domain.mail import MailKind
 from chinwag.domain.models import User

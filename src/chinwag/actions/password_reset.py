@@ -4,11 +4,11 @@ import asyncio
 import time
 from datetime import timedelta
 
-from chinwag.actions.auth import LoginFailed, Session, issue_login_token, presented_digest
+from chinwag.actions.auth import Session, issue_login_token, presented_digest
 from chinwag.actions.deps import Deps
 from chinwag.actions.mail import queue_mail, site_link
 from chinwag.domain import mail_templates
-from chinwag.domain.errors import ChinwagError, InvalidParams
+from chinwag.domain.errors import ChinwagError, InvalidParams, LoginFailed
 from chinwag.domain.ids import random_secret
 from chinwag.domain.mail import MailKind
 from chinwag.domain.models import User

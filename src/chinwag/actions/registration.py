@@ -20,6 +20,7 @@ class Registration:
     name: str
     secret_url: str | None = None
     reason: str | None = None
+    client_ip: str | None = None  # for the per-network daily sign-up limit
 
 
 def _registration_closed() -> ChinwagError:
@@ -71,6 +72,7 @@ async def register_user(deps: Deps, form: Registration) -> User:
     if not form.name and deps.settings.bool("Accounts_RequireNameForSignUp"):
         raise InvalidParams("The 'name' param is required")
     _require_open(deps, form)
+    await _require_under_daily_limit(deps, form.client_ip)
     password_hash = await hash_password(deps, form.password)
     approve = deps.settings.bool("Accounts_ManuallyApproveNewUsers")
     reason = (form.reason or "").strip() or None
@@ -94,4 +96,27 @@ async def register_user(deps: Deps, form: Registration) -> User:
             await redeem_invite(deps, uow, invited[0], invited[1], user, registered=True)
         if deps.settings.bool("Accounts_EmailVerification") and user.email:
             await queue_verification(deps, uow, user, user.email)
+    if form.client_ip:
+        await deps.limits.hit(_signups_key(form.client_ip), 1 << 30, DAY_MS)
     return user
+
+
+DAY_MS = 86_400_000
+
+
+def _signups_key(client_ip: str) -> str:
+    return f"signups:{client_ip}"
+
+
+async def _require_under_daily_limit(deps: Deps, client_ip: str | None) -> None:
+    """At most Accounts_Registration_Per_IP_Per_Day accounts from one address a day
+    (0 turns it off): a burst of sign-ups from one network stops here."""
+    limit = deps.settings.int("Accounts_Registration_Per_IP_Per_Day")
+    if not client_ip or limit <= 0:
+        return
+    if await deps.limits.count(_signups_key(client_ip)) >= limit:
+        raise ChinwagError(
+            "error-too-many-requests",
+            "Too many accounts were created from this address today; try again tomorrow",
+            status=429,
+        )

@@ -16,6 +16,7 @@ from chinwag.actions.deps import Deps
 from chinwag.ddp.connection import Connection
 from chinwag.ddp.ejson import dumps
 from chinwag.ddp.protocol import DdpSession, MethodCall
+from chinwag.ddp.rate_limits import check_ddp_limits
 from chinwag.ddp.server import run_method
 from chinwag.domain.errors import ChinwagError, InvalidParams, Unauthorized
 from chinwag.domain.ids import random_id
@@ -43,14 +44,22 @@ async def _call_from(request: Request, name: str) -> MethodCall:
 
 async def _answer(deps: Deps, request: Request, name: str, anonymous: bool) -> Response:
     call = await _call_from(request, name)
-    connection = Connection(id=random_id(), session=DdpSession(session_id="rest", connected=True))
+    connection = Connection(
+        id=random_id(),
+        session=DdpSession(session_id="rest", connected=True),
+        client_ip=request.client.host if request.client else None,
+    )
     credentials = presented_credentials(request)
     if credentials is not None:
         connection.user = await authenticate(deps, *credentials)
         connection.token = credentials[1]
     elif not anonymous:
         raise Unauthorized()
-    await run_method(deps, connection, call)
+    refused = await check_ddp_limits(deps, connection, call.method, socket=False)
+    if refused is not None:
+        connection.session.result(call.id, error=refused)
+    else:
+        await run_method(deps, connection, call)
     answers: list[dict[str, Any]] = [
         m for m in connection.session.outgoing() if m["msg"] == "result"
     ]

@@ -25,6 +25,7 @@ from chinwag.ddp.methods import (  # noqa: F401
 )
 from chinwag.ddp.presence import PresenceTracker
 from chinwag.ddp.protocol import DdpSession, MethodCall, MethodError, Request, Subscribe
+from chinwag.ddp.rate_limits import check_ddp_limits
 from chinwag.ddp.streams import StreamHub
 from chinwag.ddp.subscriptions import subscribe
 from chinwag.domain.errors import ChinwagError
@@ -186,10 +187,17 @@ class DdpServer:
             connection.last_active = time.monotonic()
             if connection.idle_away:  # back from idle
                 await self._presence(connection, Status.ONLINE, idle=False)
-        if isinstance(request, MethodCall):
-            await run_method(self.deps, connection, request, self.presence, self.hub)
-        elif isinstance(request, Subscribe):
-            await subscribe(self.hub, connection, request)
+        if isinstance(request, MethodCall | Subscribe):
+            name = request.method if isinstance(request, MethodCall) else request.name
+            refused = await check_ddp_limits(self.deps, connection, name)
+            if refused is not None and isinstance(request, MethodCall):
+                connection.session.result(request.id, error=refused)
+            elif refused is not None:
+                connection.session.nosub(request.id, refused)
+            elif isinstance(request, MethodCall):
+                await run_method(self.deps, connection, request, self.presence, self.hub)
+            else:
+                await subscribe(self.hub, connection, request)
         else:
             self.hub.remove(connection, request.id)
             connection.session.nosub(request.id)

@@ -36,6 +36,13 @@ class Unauthorized(ChinwagError):
         return self.reason
 
 
+class LoginFailed(ChinwagError):
+    """A login that did not succeed: HTTP 401, with Rocket.Chat's `error` code."""
+
+    def __init__(self, code: str = "Unauthorized", reason: str = "Unauthorized") -> None:
+        super().__init__(code=code, reason=reason, status=401)
+
+
 class Forbidden(ChinwagError):
     """Logged in, but not allowed (HTTP 403)."""
 

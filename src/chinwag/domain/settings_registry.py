@@ -64,6 +64,7 @@ _ACC = "Accounts"
 _GEN = "General"
 _API = "General"
 _PREF = "Accounts"
+_RATE = "Rate Limiter"
 _MAIL = "Email"
 _SMTP = "SMTP"
 
@@ -88,6 +89,39 @@ SETTINGS: tuple[SettingDef, ...] = (
     _i("API_Upper_Count_Limit", 100, _API),
     _b("API_Allow_Infinite_Count", True, _API),
     _b("API_Enable_Personal_Access_Tokens", True, _API),
+    # Rate limits (Rocket.Chat's ids and defaults): per route and IP for the REST API;
+    # per IP, user, connection and method for DDP calls
+    _b("API_Enable_Rate_Limiter", True, _RATE),
+    _i("API_Enable_Rate_Limiter_Limit_Calls_Default", 10, _RATE),
+    _i("API_Enable_Rate_Limiter_Limit_Time_Default", 60000, _RATE),
+    _i("Rate_Limiter_Limit_RegisterUser", 1, _RATE),
+    _i("Accounts_Registration_Per_IP_Per_Day", 20, _RATE),
+    *(
+        s
+        for scope, calls, interval in (
+            ("IP", 120000, 60000),
+            ("User", 1200, 60000),
+            ("Connection", 600, 60000),
+            ("User_By_Method", 20, 10000),
+            ("Connection_By_Method", 10, 10000),
+        )
+        for s in (
+            _b(f"DDP_Rate_Limit_{scope}_Enabled", True, _RATE),
+            _i(f"DDP_Rate_Limit_{scope}_Requests_Allowed", calls, _RATE),
+            _i(f"DDP_Rate_Limit_{scope}_Interval_Time", interval, _RATE),
+        )
+    ),
+    # Failed logins
+    _b("Block_Multiple_Failed_Logins_Enabled", True, _ACC),
+    _b("Block_Multiple_Failed_Logins_By_User", True, _ACC),
+    _i("Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 10, _ACC),
+    _i("Block_Multiple_Failed_Logins_Time_To_Unblock_By_User_In_Minutes", 5, _ACC),
+    _b("Block_Multiple_Failed_Logins_By_Ip", True, _ACC),
+    _i("Block_Multiple_Failed_Logins_Attempts_Until_Block_By_Ip", 50, _ACC),
+    _i("Block_Multiple_Failed_Logins_Time_To_Unblock_By_Ip_In_Minutes", 5, _ACC),
+    _s("Block_Multiple_Failed_Logins_Ip_Whitelist", "", _ACC),
+    _b("Block_Multiple_Failed_Logins_Notify_Failed", False, _ACC),
+    _s("Block_Multiple_Failed_Logins_Notify_Failed_Channel", "", _ACC),
     # Discussions
     _b("Discussion_enabled", True, "Discussion", public=True),
     # Registration and accounts

@@ -26,6 +26,11 @@ class Caller:
     token: str
 
 
+def client_ip(request: Request) -> str | None:
+    """The caller's address (the proxy's, unless the server trusts its forwarded headers)."""
+    return request.client.host if request.client else None
+
+
 def presented_credentials(request: Request) -> tuple[str, str] | None:
     headers = request.headers
     user_id = headers.get("x-user-id") or request.cookies.get("rc_uid")

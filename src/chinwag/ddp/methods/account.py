@@ -2,16 +2,12 @@
 
 from typing import Any
 
-from chinwag.actions.auth import (
-    LoginFailed,
-    Session,
-    log_in,
-    logout,
-)
+from chinwag.actions.auth import Session, log_in, logout
 from chinwag.actions.presence import set_default_status
 from chinwag.ddp.ejson import date
 from chinwag.ddp.methods import MethodContext, method, param
 from chinwag.ddp.protocol import MethodError
+from chinwag.domain.errors import LoginFailed
 from chinwag.domain.models import Status
 from chinwag.domain.passwords import hash_login_token
 
@@ -20,7 +16,7 @@ from chinwag.domain.passwords import hash_login_token
 async def login(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
     request = param(params, 0, dict)
     try:
-        session, kind = await log_in(ctx.deps, request)
+        session, kind = await log_in(ctx.deps, request, ctx.connection.client_ip)
     except LoginFailed as exc:
         if exc.code.startswith("error-"):  # Rocket.Chat's own refusals keep their code
             raise MethodError(exc.code, exc.reason, exc.details or None) from exc

@@ -3,14 +3,13 @@ forgotPassword, sendForgotPasswordEmail, sendConfirmationEmail, sendInvitationEm
 
 from typing import Any
 
-from chinwag.actions.auth import LoginFailed
 from chinwag.actions.email_verification import send_confirmation_email, verify_email_and_log_in
 from chinwag.actions.invitations import send_invitation_emails
 from chinwag.actions.password_reset import forgot_password, reset_password
 from chinwag.ddp.methods import MethodContext, method, param
 from chinwag.ddp.methods.account import logged_in
 from chinwag.ddp.protocol import MethodError
-from chinwag.domain.errors import ChinwagError
+from chinwag.domain.errors import ChinwagError, LoginFailed
 
 
 def _meteor_error(exc: ChinwagError) -> MethodError:

@@ -2,19 +2,14 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Request
 from starlette.responses import Response
 
 from chinwag import ROCKETCHAT_API_VERSION, __version__
 from chinwag.actions.access import can
-from chinwag.actions.auth import (
-    LoginFailed,
-    Session,
-    log_in,
-    logout,
-)
-from chinwag.domain.errors import InvalidParams
-from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep
+from chinwag.actions.auth import Session, log_in, logout
+from chinwag.domain.errors import InvalidParams, LoginFailed
+from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep, client_ip
 from chinwag.http.envelope import JSON, ok
 from chinwag.http.v1 import V1
 from chinwag.serialize import base as serialize
@@ -60,9 +55,9 @@ def _login_success(deps: DepsDep, session: Session) -> Response:
 
 
 @router.post("/login", summary="Log in with a password, a password digest, or a resume token")
-async def login(deps: DepsDep, body: dict[str, Any] = Body(...)) -> Response:
+async def login(request: Request, deps: DepsDep, body: dict[str, Any] = Body(...)) -> Response:
     try:
-        session, _ = await log_in(deps, body)
+        session, _ = await log_in(deps, body, client_ip(request))
     except LoginFailed as exc:
         return _login_failure(exc)
     return _login_success(deps, session)

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
@@ -24,7 +24,7 @@ from chinwag.actions.users import (
     user_filter_from_query,
 )
 from chinwag.domain.errors import ChinwagError
-from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep
+from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep, client_ip
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
 from chinwag.http.v1 import V1
@@ -68,7 +68,9 @@ class RegisterBody(BaseModel):
 
 
 @router.post("/users.register", summary="Sign up (subject to the registration settings)")
-async def users_register(body: RegisterBody, deps: DepsDep, caller: OptionalCallerDep) -> Response:
+async def users_register(
+    body: RegisterBody, request: Request, deps: DepsDep, caller: OptionalCallerDep
+) -> Response:
     if caller is not None:
         raise ChinwagError("error-not-allowed", "Logged in users can not register again.")
     user = await register_user(
@@ -80,6 +82,7 @@ async def users_register(body: RegisterBody, deps: DepsDep, caller: OptionalCall
             name=body.name.strip(),
             secret_url=body.secretURL,
             reason=body.reason,
+            client_ip=client_ip(request),
         ),
     )
     return ok(user=serialize.user_full(user))
