@@ -62,6 +62,8 @@ def live_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[s
         "ADMIN_PASS": ADMIN[1],
         "ADMIN_EMAIL": ADMIN[2],
         "CHINWAG_LOG_FORMAT": "json",
+        # Invite-only by default; these servers let the clients sign up, as an operator can.
+        "OVERWRITE_SETTING_Accounts_RegistrationForm": "Public",
         **(env or {}),
     }
     log = (data_dir / "server.log").open("wb")

@@ -43,7 +43,13 @@ async def _call_from(request: Request, name: str) -> MethodCall:
 
 async def _answer(deps: Deps, request: Request, name: str, anonymous: bool) -> Response:
     call = await _call_from(request, name)
-    connection = Connection(id=random_id(), session=DdpSession(session_id="rest", connected=True))
+    connection = Connection(
+        id=random_id(),
+        session=DdpSession(session_id="rest", connected=True),
+        client_ip=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+        two_factor_headers=(request.headers.get("x-2fa-code"), request.headers.get("x-2fa-method")),
+    )
     credentials = presented_credentials(request)
     if credentials is not None:
         connection.user = await authenticate(deps, *credentials)
