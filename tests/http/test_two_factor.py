@@ -333,3 +333,24 @@ async def test_new_accounts_are_opted_in_to_codes_by_mail(
     bob = await sign_up(client, "bob")
     r = await client.get(f"{API}/me", headers=bob.headers)
     assert r.json()["services"]["email2fa"] == {"enabled": True}
+
+
+async def test_ddp_guarded_methods_take_rocket_chats_trailing_two_factor_argument(
+    client: httpx.AsyncClient, deps: Deps, alice: Persona
+) -> None:
+    await set_setting(deps, "Accounts_TwoFactorAuthentication_RememberFor", 0)  # every call asks
+    method = "personalAccessTokens:generateToken"
+    refused = await call(client, alice, method, {"tokenName": "ci"})
+    assert refused["error"]["error"] == "totp-required"
+    assert refused["error"]["details"]["method"] == "password"
+    factor = {"twoFactorCode": DIGEST, "twoFactorMethod": "password"}
+    made = await call(client, alice, method, {"tokenName": "ci"}, factor)
+    assert isinstance(made["result"], str) and len(made["result"]) == 43
+    by_headers = await call(
+        client,
+        alice,
+        "personalAccessTokens:removeToken",
+        {"tokenName": "ci"},
+        **{"x-2fa-code": DIGEST, "x-2fa-method": "password"},
+    )
+    assert "error" not in by_headers, by_headers
