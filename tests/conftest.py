@@ -106,7 +106,9 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
         database_url=PG_URL,
         bcrypt_rounds=4,
         site_url="http://chinwag.test",
-        overwrite_settings=dict(RELAXED_LIMITS),
+        # Registration is invite-only by default; the tests sign people up publicly, so their
+        # workspace opens it as an operator would.
+        overwrite_settings={**RELAXED_LIMITS, "Accounts_RegistrationForm": "Public"},
     )
 
 

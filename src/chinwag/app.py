@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 from chinwag import __version__
 from chinwag.actions.bootstrap import bootstrap
 from chinwag.actions.deps import Deps
+from chinwag.actions.notices import log_security_notices
 from chinwag.ddp.renderers import register_renderers
 from chinwag.ddp.rest_bridge import bridge
 from chinwag.ddp.server import DdpServer
@@ -22,6 +23,7 @@ from chinwag.http.metrics import Metrics, MetricsMiddleware
 from chinwag.http.rate_limit import RateLimit
 from chinwag.http.v1 import (
     auth,
+    banners,
     channels,
     channels_members,
     channels_settings,
@@ -38,6 +40,7 @@ from chinwag.http.v1 import (
     settings,
     subscriptions,
     tokens,
+    two_factor,
     users,
 )
 from chinwag.mail.sender import MailSender
@@ -61,9 +64,10 @@ def build_deps(config: Config) -> Deps:
 
 
 async def start(deps: Deps) -> None:
-    """Migrate the schema and bootstrap the workspace."""
+    """Migrate the schema and bootstrap the workspace; warn of risky settings."""
     await upgrade(deps.db)
     await bootstrap(deps)
+    log_security_notices(deps)
 
 
 def create_app(
@@ -112,7 +116,20 @@ def create_app(
     app.include_router(auth.info_router)
     app.include_router(avatar.router)
     app.include_router(pages.router)
-    sections = (auth, users, email, profile, tokens, settings, roles, permissions, invites, misc)
+    sections = (
+        auth,
+        users,
+        email,
+        profile,
+        tokens,
+        two_factor,
+        settings,
+        roles,
+        permissions,
+        invites,
+        misc,
+        banners,
+    )
     rooms_sections = (channels, channels_members, channels_settings, dm, rooms, subscriptions)
     for section in (*sections, *rooms_sections, chat, chat_read):
         app.include_router(section.router)

@@ -63,6 +63,8 @@ def live_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[s
         "ADMIN_EMAIL": ADMIN[2],
         "CHINWAG_LOG_FORMAT": "json",
         **{f"OVERWRITE_SETTING_{k}": v for k, v in RELAXED_LIMITS.items()},
+        # Invite-only by default; these servers let the clients sign up, as an operator can.
+        "OVERWRITE_SETTING_Accounts_RegistrationForm": "Public",
         **(env or {}),
     }
     log = (data_dir / "server.log").open("wb")

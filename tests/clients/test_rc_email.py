@@ -48,6 +48,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer) -> It
         "OVERWRITE_SETTING_SMTP_Host": "127.0.0.1",
         "OVERWRITE_SETTING_SMTP_Port": str(smtp.port),
         "OVERWRITE_SETTING_From_Email": "chat@example.com",
+        # Verified addresses would bring mailed login codes; test_rc_two_factor.py has those.
+        "OVERWRITE_SETTING_Accounts_TwoFactorAuthentication_By_Email_Enabled": "false",
     }
     with live_server(data, env) as url:
         yield url

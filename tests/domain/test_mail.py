@@ -61,6 +61,7 @@ def test_every_template_string_is_used() -> None:
         mail_templates.verify_email("S", "u", "n", "https://x/verify-email/t"),
         mail_templates.reset_password("S", "u", "n", "https://x/reset-password/t", 24),
         mail_templates.invitation("S", "u", "https://x/register"),
+        mail_templates.two_factor_code("S", "u", "123-456"),
     ]
     everything = "".join(m.subject + m.text + (m.html or "") for m in rendered)
     for key, text in mail_templates.STRINGS.items():

@@ -70,7 +70,11 @@ async def test_me_shapes_the_profile(client: httpx.AsyncClient, alice: Persona) 
     assert me["_id"] == alice.id and me["username"] == "alice"
     assert me["emails"] == [{"address": "alice@example.com", "verified": False}]
     assert me["email"] == "alice@example.com"
-    assert me["services"] == {"password": {"exists": True}}
+    assert me["services"] == {
+        "password": {"exists": True},
+        "totp": {"enabled": False},
+        "email2fa": {"enabled": True},  # opted in, as Rocket.Chat does; used once verified
+    }
     assert "idleTimeLimit" in me["settings"]["preferences"]
     assert me["avatarUrl"].endswith("/avatar/alice")
 

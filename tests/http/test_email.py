@@ -24,6 +24,12 @@ API = "/api/v1"
 NEW_PASSWORD = "a brand new password"
 
 
+async def no_codes_by_mail(deps: Deps) -> None:
+    """A verified address would otherwise bring a mailed login code (Rocket.Chat's auto opt-in);
+    these tests are about the links, test_two_factor.py about the codes."""
+    await set_setting(deps, "Accounts_TwoFactorAuthentication_By_Email_Enabled", False)
+
+
 async def call_anon(client: httpx.AsyncClient, method: str, *params: Any) -> dict[str, Any]:
     """A DDP method through method.callAnon; the DDP result message."""
     message = {"msg": "method", "id": "7", "method": method, "params": list(params)}
@@ -68,6 +74,7 @@ async def test_a_new_account_signs_in_once_its_mailed_link_is_followed(
     client: httpx.AsyncClient, deps: Deps, admin: Persona, smtp_server: SmtpServer
 ) -> None:
     await use_smtp(deps, smtp_server)
+    await no_codes_by_mail(deps)
     await set_setting(deps, "Accounts_EmailVerification", True)
     body = {"username": "carol", "email": "carol@example.com", "pass": PASSWORD, "name": "Carol"}
     assert (await client.post(f"{API}/users.register", json=body)).status_code == 200
@@ -141,6 +148,7 @@ async def test_a_forgotten_password_is_reset_from_the_mailed_link(
     client: httpx.AsyncClient, deps: Deps, admin: Persona, alice: Persona, smtp_server: SmtpServer
 ) -> None:
     await use_smtp(deps, smtp_server)
+    await no_codes_by_mail(deps)
     r = await forgot(client, "Alice@Example.com")
     assert r.status_code == 200 and r.json() == {"success": True}
     assert (await deliver(deps)).sent == 1
@@ -178,6 +186,7 @@ async def test_a_reset_ends_personal_access_tokens_and_takes_a_digest(
     client: httpx.AsyncClient, deps: Deps, alice: Persona, smtp_server: SmtpServer
 ) -> None:
     await use_smtp(deps, smtp_server)
+    await no_codes_by_mail(deps)
     r = await client.post(
         f"{API}/users.generatePersonalAccessToken",
         json={"tokenName": "ci"},

@@ -70,7 +70,9 @@ async def test_disabled_registration_refuses_everyone(
     assert not await user_exists(deps, "dana")
 
 
-async def test_secret_url_mode_needs_the_secret(client: httpx.AsyncClient, deps: Deps) -> None:
+async def test_secret_url_mode_needs_the_secret(
+    client: httpx.AsyncClient, deps: Deps, admin: Persona
+) -> None:
     await set_setting(deps, "Accounts_RegistrationForm", "Secret URL")
     await set_setting(deps, "Accounts_RegistrationForm_SecretURL", SECRET)
     for extra in ({}, {"secretURL": "wrong"}, {"secretURL": ""}):
@@ -81,7 +83,7 @@ async def test_secret_url_mode_needs_the_secret(client: httpx.AsyncClient, deps:
 
 
 async def test_secret_url_mode_with_no_secret_set_admits_no_one_without_an_invite(
-    client: httpx.AsyncClient, deps: Deps
+    client: httpx.AsyncClient, deps: Deps, admin: Persona
 ) -> None:
     await set_setting(deps, "Accounts_RegistrationForm", "Secret URL")
     assert_error(await register(client, "dana", secretURL=""), 400)

@@ -63,7 +63,7 @@ async def require_free_email(uow: UnitOfWork, email: str, but: str | None = None
         raise ChinwagError("error-field-unavailable", f"{email} is already in use :(")
 
 
-async def _first_admin_needed(uow: UnitOfWork) -> bool:
+async def first_admin_needed(uow: UnitOfWork) -> bool:
     admins = UserFilter(role="admin", types=("user",), with_username=False)
     return await uow.users.count_users(admins) == 0
 
@@ -82,7 +82,7 @@ async def insert_user(deps: Deps, uow: UnitOfWork, new: NewUser, password_hash: 
         else split_list(deps.settings.str("Accounts_Registration_Users_Default_Roles"))
     )
     active = new.active
-    if new.type == UserType.USER and await _first_admin_needed(uow):
+    if new.type == UserType.USER and await first_admin_needed(uow):
         roles.append("admin")
         active = True  # the first admin is never left waiting for an approval nobody can give
         if deps.settings.str("Show_Setup_Wizard") == "pending":
@@ -108,6 +108,10 @@ async def insert_user(deps: Deps, uow: UnitOfWork, new: NewUser, password_hash: 
             "reason": new.reason,
             "invite_token": new.invite_token,
             "invited_by": new.invited_by,
+            # Rocket.Chat opts new people into codes by mail (used once their address is
+            # verified and mail can be sent).
+            "email2fa_enabled": new.type == UserType.USER
+            and deps.settings.bool("Accounts_TwoFactorAuthentication_By_Email_Auto_Opt_In"),
         },
         roles,
     )

@@ -1,13 +1,13 @@
 """Logging in and out, and turning a presented token into a user."""
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from chinwag.actions import lockout
 from chinwag.actions.deps import Deps
-from chinwag.domain.errors import ChinwagError, LoginFailed, Unauthorized
+from chinwag.actions.two_factor import TwoFactorError, check_login_code
+from chinwag.domain.errors import LoginFailed, Unauthorized
 from chinwag.domain.ids import random_secret
 from chinwag.domain.models import User
 from chinwag.domain.passwords import check_digest, hash_login_token, sha256_hex
@@ -52,10 +52,16 @@ def _require_verified_email(deps: Deps, user: User) -> None:
 
 
 async def login_with_password(
-    deps: Deps, identity: str, by: str, digest: str, client_ip: str | None = None
+    deps: Deps,
+    identity: str,
+    by: str,
+    digest: str,
+    code: str | None = None,
+    client_ip: str | None = None,
 ) -> Session:
-    """Log in by username or email and the SHA-256 hex digest of the password; repeated
-    failures block the user and the address for a while (see actions/lockout.py)."""
+    """Log in by username or email and the SHA-256 hex digest of the password; a user with a
+    second factor on also needs its `code`. Repeated failures block the user and the address
+    for a while (see actions/lockout.py)."""
     await lockout.require_ip_not_blocked(deps, client_ip)
     async with deps.reader() as uow:
         user = await _find_login_user(uow, identity.strip(), by)
@@ -71,6 +77,10 @@ async def login_with_password(
     await lockout.forget_failures(deps, user, client_ip)
     _require_can_log_in(user)
     _require_verified_email(deps, user)
+    try:
+        await check_login_code(deps, user, code)
+    except TwoFactorError as exc:
+        raise LoginFailed(exc.code, exc.reason, exc.details) from exc
     async with deps.uow() as uow:
         token, expires = await issue_login_token(deps, uow, user)
     return Session(user=user, token=token, expires_at=expires)
@@ -79,7 +89,8 @@ async def login_with_password(
 async def login_with_resume(deps: Deps, token: str) -> Session:
     """Log in again with a token a previous login returned (it stays valid)."""
     async with deps.reader() as uow:
-        user_id = await uow.tokens.find_token_owner(hash_login_token(token), deps.clock.now())
+        now = deps.clock.now()
+        user_id = await uow.tokens.find_token_owner(hash_login_token(token), now, _max_age(deps))
         user = await uow.users.find_by_id(user_id) if user_id else None
     if user is None:
         raise LoginFailed("403", "You've been logged out by the server. Please log in again.")
@@ -87,6 +98,11 @@ async def login_with_resume(deps: Deps, token: str) -> Session:
     async with deps.uow() as uow:
         await uow.users.update_user(user.id, {"last_login": deps.clock.now()})
     return Session(user=user, token=token, expires_at=None)
+
+
+def _max_age(deps: Deps) -> timedelta:
+    """How old a login token may be: Accounts_LoginExpiration days, as the setting is now."""
+    return timedelta(days=deps.settings.int("Accounts_LoginExpiration"))
 
 
 async def authenticate(deps: Deps, user_id: str, token: str) -> User:
@@ -98,7 +114,7 @@ async def authenticate(deps: Deps, user_id: str, token: str) -> User:
     if cached is not None:
         return cached
     async with deps.reader() as uow:
-        found = await uow.tokens.find_live_token(hashed, now)
+        found = await uow.tokens.find_live_token(hashed, now, _max_age(deps))
         if found is None or found[0] != user_id or (found[2] and not personal_ok):
             raise Unauthorized()
         user = await uow.users.find_by_id(user_id)
@@ -126,35 +142,6 @@ async def end_other_sessions(deps: Deps, uow: UnitOfWork, user_id: str, keep_tok
     kept = hash_login_token(keep_token)
     await uow.tokens.delete_user_tokens(user_id, keep=kept)
     uow.emit(UserLoggedOut(user_id=user_id, kept_token_hash=kept))
-
-
-SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
-
-
-async def password_matches(deps: Deps, user_id: str, presented: str) -> bool:
-    """Does `presented` (the SHA-256 hex that web clients send, or the plain password) match?
-    Runs bcrypt off the loop; call it outside any transaction."""
-    async with deps.reader() as uow:
-        hashed = await uow.users.find_password_hash(user_id)
-    if hashed is None or not presented:
-        return False
-    # Most likely a digest; a plain password that happens to look like one is tried next.
-    looks_hashed = SHA256_HEX.fullmatch(presented) is not None
-    if looks_hashed and await deps.run_cpu(check_digest, presented.lower(), hashed):
-        return True
-    return await deps.run_cpu(check_digest, sha256_hex(presented), hashed)
-
-
-async def require_password_confirmation(deps: Deps, user: User, code: str | None) -> None:
-    """Rocket.Chat's password fallback for two-factor checks: sensitive changes to one's own
-    account need the current password (as `currentPassword` or the X-2FA-Code header)."""
-    if not user.has_password:
-        return  # nothing to confirm with; accounts without a password cannot use this check
-    details: dict[str, object] = {"method": "password"}
-    if not code:
-        raise ChinwagError("totp-required", "TOTP Required", details=details)
-    if not await password_matches(deps, user.id, code):
-        raise ChinwagError("totp-invalid", "TOTP Invalid", details=details)
 
 
 def presented_digest(password: object) -> str:
@@ -187,9 +174,19 @@ async def log_in(
 ) -> tuple[Session, str]:
     """Meteor's login request, over REST or DDP: a resume token, or who and a password.
     Returns the session and its type ("resume" or "password")."""
+    request, code = _second_factor(request)
     resume = request.get("resume")
     if isinstance(resume, str) and resume:
         return await login_with_resume(deps, resume), "resume"
     identity, by = presented_identity(request)
     digest = presented_digest(request.get("password"))
-    return await login_with_password(deps, identity, by, digest, client_ip), "password"
+    return await login_with_password(deps, identity, by, digest, code, client_ip), "password"
+
+
+def _second_factor(request: Mapping[str, object]) -> tuple[Mapping[str, object], str | None]:
+    """Meteor's `{totp: {login: <the login request>, code}}`: the request and its code."""
+    totp = request.get("totp")
+    if isinstance(totp, dict) and isinstance(totp.get("login"), dict):
+        code = totp.get("code")
+        return totp["login"], code if isinstance(code, str) and code else None
+    return request, None

@@ -83,7 +83,9 @@ class AuthCache:
                 self.forget_user(event.user_id)
             case RoleChanged(user_id=str(user_id)):
                 self.forget_user(user_id)
-            case SettingChanged(setting_id="API_Enable_Personal_Access_Tokens"):
+            case SettingChanged(
+                setting_id="API_Enable_Personal_Access_Tokens" | "Accounts_LoginExpiration"
+            ):
                 self.clear()
 
     def _stale(self, cached_at: float) -> bool:

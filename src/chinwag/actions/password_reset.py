@@ -7,6 +7,7 @@ from datetime import timedelta
 from chinwag.actions.auth import Session, issue_login_token, presented_digest
 from chinwag.actions.deps import Deps
 from chinwag.actions.mail import queue_mail, site_link
+from chinwag.actions.passwords import require_allowed_digest, require_allowed_password
 from chinwag.domain import mail_templates
 from chinwag.domain.errors import ChinwagError, InvalidParams, LoginFailed
 from chinwag.domain.ids import random_secret
@@ -64,6 +65,15 @@ async def _mail_reset_link(deps: Deps, email: str) -> None:
         await queue_mail(deps, uow, MailKind.RESET_PASSWORD, user.email, mail)
 
 
+async def reset_link_valid(deps: Deps, token: str) -> bool:
+    """pw.getPolicyReset: whether a reset link is live (it stays unused)."""
+    async with deps.reader() as uow:
+        record = await uow.email_tokens.find_token(hash_login_token(token), RESET)
+    if record is None:
+        return False
+    return record.expires_at is None or record.expires_at > deps.clock.now()
+
+
 def new_password_digest(password: object) -> str:
     """The new password as Meteor takes it: a plain string or {digest, algorithm: "sha-256"}."""
     try:
@@ -78,7 +88,11 @@ async def reset_password(deps: Deps, token: str, new_password: object) -> Sessio
     """resetPassword: follow a reset link with a new password. The link is used up; the address
     it was sent to is verified; every session and access token of the user ends; the answer
     is a new login, as Meteor's (an inactive user's password changes, but no login)."""
+    if isinstance(new_password, str):
+        require_allowed_password(deps, new_password)
     digest = new_password_digest(new_password)
+    if not isinstance(new_password, str):
+        require_allowed_digest(deps, digest)
     password_hash = await deps.run_cpu(hash_digest, digest.lower(), deps.config.bcrypt_rounds)
     session: Session | None = None
     async with deps.uow() as uow:

@@ -10,13 +10,10 @@ from chinwag.actions.accounts import (
     validate_email,
     validate_username,
 )
-from chinwag.actions.auth import (
-    end_all_sessions,
-    end_other_sessions,
-    password_matches,
-    require_password_confirmation,
-)
+from chinwag.actions.auth import end_all_sessions, end_other_sessions
 from chinwag.actions.deps import Deps
+from chinwag.actions.passwords import password_matches, require_allowed_password
+from chinwag.actions.two_factor import GUARDED, SENSITIVE, TwoFactorInput, check_code
 from chinwag.actions.users import (
     UserSelector,
     apply_active,
@@ -172,6 +169,8 @@ def _validate(deps: Deps, ch: ProfileChanges) -> None:
     """Format rules that need no database: checked before anything is hashed or opened."""
     if ch.password is not None and not ch.password.strip():
         raise InvalidParams("The password must not be blank")
+    if ch.password is not None:
+        require_allowed_password(deps, ch.password)
     if ch.roles is not None and not ch.roles:
         raise InvalidParams("A user needs at least one role")
     if ch.username is not None:
@@ -282,19 +281,21 @@ async def update_user(
     changes: ProfileChanges,
     *,
     token: str,
-    two_factor_code: str | None = None,
+    two_factor: TwoFactorInput | None = None,
     confirm_relinquish: bool = False,
 ) -> User:
     """users.update: administrators edit anyone; users edit themselves within the settings.
-    Changing one's own email or password needs the current password (X-2FA-Code)."""
+    A guarded call (a second factor, or the password as fallback); changing one's own email
+    or password always needs one."""
     async with deps.reader() as uow:
         target = await find_user(uow, UserSelector(user_id=user_id))
     ch = changes.normalised().differing(target)
     _authorise_update(deps, actor, target, ch)
     _validate(deps, ch)
     myself = actor.id == target.id
-    if myself and (ch.email is not None or ch.password is not None):
-        await require_password_confirmation(deps, target, two_factor_code)
+    given = two_factor or TwoFactorInput(token=token)
+    sensitive = myself and (ch.email is not None or ch.password is not None)
+    await check_code(deps, actor, given, SENSITIVE if sensitive else GUARDED)
     password_hash = await hash_password(deps, ch.password) if ch.password else None
     write = _Write(ch, password_hash, token if myself else None, confirm_relinquish)
     async with deps.uow() as uow:
@@ -327,6 +328,16 @@ def parse_status(value: str) -> Status:
         ) from None
 
 
+def _own_change_factor(
+    data: OwnProfile, headers: TwoFactorInput | None, token: str
+) -> TwoFactorInput:
+    """Rocket.Chat hands `currentPassword` on as the code of the password method; without
+    it, the x-2fa-* headers count."""
+    if data.current_password:
+        return TwoFactorInput(code=data.current_password, method="password", token=token)
+    return headers or TwoFactorInput(token=token)
+
+
 async def _require_new_password_differs(deps: Deps, user: User, new_password: str) -> None:
     if await password_matches(deps, user.id, new_password):
         raise ChinwagError(
@@ -341,9 +352,11 @@ async def update_own_basic_info(
     custom_fields: dict[str, object] | None,
     *,
     token: str,
+    two_factor: TwoFactorInput | None = None,
 ) -> User:
     """users.updateOwnBasicInfo: a user edits their own profile. A new email or password needs
-    `currentPassword`; a new password ends the user's other sessions."""
+    a second factor (`currentPassword` as the password one, or the x-2fa-* headers); a new
+    password ends the user's other sessions."""
     if not deps.settings.bool("Accounts_AllowUserProfileChange"):
         raise not_allowed()
     status = parse_status(data.status_type) if data.status_type else None
@@ -361,7 +374,7 @@ async def update_own_basic_info(
     _check_edit_settings(deps, actor, actor, ch)
     _validate(deps, ch)
     if ch.email is not None or ch.password is not None:
-        await require_password_confirmation(deps, actor, data.current_password)
+        await check_code(deps, actor, _own_change_factor(data, two_factor, token), SENSITIVE)
     if ch.password is not None:
         await _require_new_password_differs(deps, actor, ch.password)
     password_hash = await hash_password(deps, ch.password) if ch.password else None

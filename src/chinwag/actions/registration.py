@@ -3,10 +3,11 @@
 import hmac
 from dataclasses import dataclass
 
-from chinwag.actions.accounts import NewUser, hash_password, insert_user
+from chinwag.actions.accounts import NewUser, first_admin_needed, hash_password, insert_user
 from chinwag.actions.deps import Deps
 from chinwag.actions.email_verification import queue_verification
 from chinwag.actions.invites import live_invite, redeem_invite
+from chinwag.actions.passwords import require_allowed_password
 from chinwag.domain.errors import ChinwagError, InvalidParams
 from chinwag.domain.models import Invite, Room, User
 from chinwag.storage.uow import UnitOfWork
@@ -38,9 +39,16 @@ def _is_workspace_secret(deps: Deps, presented: str) -> bool:
     return bool(secret) and hmac.compare_digest(presented.encode(), secret.encode())
 
 
-def _require_open(deps: Deps, form: Registration) -> None:
-    """The checks that need no database, made before paying for a password hash."""
+def _mode(deps: Deps, first_account: bool) -> str:
+    """Accounts_RegistrationForm; while no admin exists, invite-only ("Secret URL") lets the
+    first account in, so a new workspace can make its admin."""
     mode = deps.settings.str("Accounts_RegistrationForm")
+    return "Public" if first_account and mode == "Secret URL" else mode
+
+
+def _require_open(deps: Deps, form: Registration, first_account: bool) -> None:
+    """The checks that need no password hash, made before paying for one."""
+    mode = _mode(deps, first_account)
     if mode == "Disabled":
         raise _registration_closed()
     if mode == "Secret URL" and not form.secret_url:
@@ -51,8 +59,9 @@ async def _policy_invite(
     deps: Deps, uow: UnitOfWork, form: Registration
 ) -> tuple[Invite, Room] | None:
     """Check the registration form setting; a live invite token doubles as the secret URL."""
-    _require_open(deps, form)
-    mode = deps.settings.str("Accounts_RegistrationForm")
+    first_account = await first_admin_needed(uow)
+    _require_open(deps, form, first_account)
+    mode = _mode(deps, first_account)
     if not form.secret_url:
         return None
     if mode == "Secret URL" and _is_workspace_secret(deps, form.secret_url):
@@ -71,8 +80,10 @@ async def register_user(deps: Deps, form: Registration) -> User:
         raise InvalidParams("The 'pass' param is required")
     if not form.name and deps.settings.bool("Accounts_RequireNameForSignUp"):
         raise InvalidParams("The 'name' param is required")
-    _require_open(deps, form)
+    async with deps.reader() as uow:
+        _require_open(deps, form, await first_admin_needed(uow))
     await _require_under_daily_limit(deps, form.client_ip)
+    require_allowed_password(deps, form.password)
     password_hash = await hash_password(deps, form.password)
     approve = deps.settings.bool("Accounts_ManuallyApproveNewUsers")
     reason = (form.reason or "").strip() or None

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from chinwag.actions.access import can, require_permission
 from chinwag.actions.deps import Deps
+from chinwag.actions.two_factor import TwoFactorInput, check_code
 from chinwag.domain.errors import ChinwagError, InvalidParams
 from chinwag.domain.models import User
 from chinwag.domain.settings_registry import BY_ID, SETTINGS, SettingDef, SettingValue
@@ -183,11 +184,20 @@ def _coerce(definition: SettingDef, raw: object) -> SettingValue:
     return value
 
 
-async def update_setting(deps: Deps, actor: User, setting_id: str, raw: object) -> SettingView:
-    """settings/:_id (POST): change a setting's value. Emits SettingChanged."""
+async def update_setting(
+    deps: Deps,
+    actor: User,
+    setting_id: str,
+    raw: object,
+    two_factor: TwoFactorInput | None = None,
+) -> SettingView:
+    """settings/:_id (POST): change a setting's value. Emits SettingChanged. A guarded call:
+    it needs a second factor (or the password as fallback)."""
     require_permission(deps, actor, "edit-privileged-setting")
     definition = _definition(setting_id)
     value = _coerce(definition, raw)
+    if two_factor is not None:
+        await check_code(deps, actor, two_factor)
     now = deps.clock.now()
     async with deps.uow() as uow:
         await uow.config.upsert_setting(setting_id, value, now)

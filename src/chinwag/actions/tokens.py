@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from chinwag.actions.access import can
 from chinwag.actions.auth import end_other_sessions
 from chinwag.actions.deps import Deps
+from chinwag.actions.two_factor import TwoFactorInput, check_code
 from chinwag.actions.users import UserSelector, find_user
 from chinwag.domain.errors import ChinwagError, Forbidden, InvalidParams
 from chinwag.domain.ids import random_secret
@@ -38,6 +39,12 @@ def _check_name(name: str) -> str:
     return name
 
 
+async def _second_factor(deps: Deps, actor: User, given: TwoFactorInput | None) -> None:
+    """Rocket.Chat guards every change to personal access tokens with a second factor."""
+    if given is not None:
+        await check_code(deps, actor, given)
+
+
 def _already_exists() -> ChinwagError:
     return ChinwagError("error-token-already-exists", "A token with this name already exists")
 
@@ -47,12 +54,18 @@ def _does_not_exist() -> ChinwagError:
 
 
 async def generate_personal_token(
-    deps: Deps, actor: User, name: str, bypass_two_factor: bool = False
+    deps: Deps,
+    actor: User,
+    name: str,
+    bypass_two_factor: bool = False,
+    two_factor: TwoFactorInput | None = None,
 ) -> str:
-    """users.generatePersonalAccessToken: a named token that never expires, shown this once."""
+    """users.generatePersonalAccessToken: a named token that never expires, shown this once.
+    A guarded call: it needs a second factor (or the password as fallback)."""
     _require_pats_enabled(deps)
     _require_pat_permission(deps, actor)
     name = _check_name(name)
+    await _second_factor(deps, actor, two_factor)
     token = random_secret()
     async with deps.uow() as uow:
         if await uow.tokens.find_personal_token(actor.id, name) is not None:
@@ -70,11 +83,14 @@ async def generate_personal_token(
     return token
 
 
-async def regenerate_personal_token(deps: Deps, actor: User, name: str) -> str:
+async def regenerate_personal_token(
+    deps: Deps, actor: User, name: str, two_factor: TwoFactorInput | None = None
+) -> str:
     """users.regeneratePersonalAccessToken: replace a token, keeping its name and 2FA choice."""
     _require_pats_enabled(deps)
     _require_pat_permission(deps, actor)
     name = _check_name(name)
+    await _second_factor(deps, actor, two_factor)
     token = random_secret()
     async with deps.uow() as uow:
         old = await uow.tokens.find_personal_token(actor.id, name)
@@ -100,9 +116,12 @@ async def list_personal_tokens(deps: Deps, actor: User) -> list[PersonalAccessTo
         return await uow.tokens.list_personal_tokens(actor.id)
 
 
-async def remove_personal_token(deps: Deps, actor: User, name: str) -> None:
+async def remove_personal_token(
+    deps: Deps, actor: User, name: str, two_factor: TwoFactorInput | None = None
+) -> None:
     _require_pat_permission(deps, actor)
     name = _check_name(name)
+    await _second_factor(deps, actor, two_factor)
     async with deps.uow() as uow:
         if not await uow.tokens.delete_personal_token(actor.id, name):
             raise _does_not_exist()

@@ -9,8 +9,9 @@ from typing import Any
 
 from chinwag.actions.access import can, require_permission
 from chinwag.actions.accounts import NewUser, hash_password, insert_user, validate_username
-from chinwag.actions.auth import end_all_sessions, password_matches
+from chinwag.actions.auth import end_all_sessions
 from chinwag.actions.deps import Deps
+from chinwag.actions.passwords import password_matches, require_allowed_password
 from chinwag.domain.errors import ChinwagError, Forbidden, invalid_user, not_allowed
 from chinwag.domain.models import Subscription, User, UserType
 from chinwag.domain.passwords import sha256_hex
@@ -81,6 +82,7 @@ async def create_user(deps: Deps, actor: User, new: NewUser, password: str) -> U
         require_permission(deps, actor, "assign-admin-role")
     if new.roles and set(new.roles) - {"user"}:
         require_permission(deps, actor, "assign-roles")
+    require_allowed_password(deps, password)
     password_hash = await hash_password(deps, password)
     async with deps.uow() as uow:
         for role in new.roles or ():

@@ -18,6 +18,9 @@ class Connection:
     user: User | None = None
     token: str | None = None
     client_ip: str | None = None
+    user_agent: str | None = None
+    # Over method.call: the x-2fa-code / x-2fa-method headers of the HTTP request.
+    two_factor_headers: tuple[str | None, str | None] = (None, None)
     overflowed: bool = False
     presence_sub: str | None = None  # the stream-user-presence subscription carrying frames
     last_active: float = 0.0  # monotonic time of the client's last method or subscription

@@ -48,6 +48,8 @@ async def _answer(deps: Deps, request: Request, name: str, anonymous: bool) -> R
         id=random_id(),
         session=DdpSession(session_id="rest", connected=True),
         client_ip=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+        two_factor_headers=(request.headers.get("x-2fa-code"), request.headers.get("x-2fa-method")),
     )
     credentials = presented_credentials(request)
     if credentials is not None:

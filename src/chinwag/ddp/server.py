@@ -22,6 +22,7 @@ from chinwag.ddp.methods import (  # noqa: F401
     room_settings,
     rooms,
     streams,
+    two_factor,
 )
 from chinwag.ddp.presence import PresenceTracker
 from chinwag.ddp.protocol import DdpSession, MethodCall, MethodError, Request, Subscribe
@@ -107,6 +108,7 @@ class DdpServer:
             session=DdpSession(session_id=random_id()),
             queue_size=self.queue_size,
             client_ip=websocket.client.host if websocket.client else None,
+            user_agent=websocket.headers.get("user-agent"),
         )
         self.hub.connections[connection.id] = connection
         connection.send({"server_id": "0"})

@@ -39,8 +39,13 @@ class Unauthorized(ChinwagError):
 class LoginFailed(ChinwagError):
     """A login that did not succeed: HTTP 401, with Rocket.Chat's `error` code."""
 
-    def __init__(self, code: str = "Unauthorized", reason: str = "Unauthorized") -> None:
-        super().__init__(code=code, reason=reason, status=401)
+    def __init__(
+        self,
+        code: str = "Unauthorized",
+        reason: str = "Unauthorized",
+        details: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(code=code, reason=reason, details=details or {}, status=401)
 
 
 class Forbidden(ChinwagError):

@@ -10,6 +10,7 @@ class MailKind(StrEnum):
     VERIFY_EMAIL = "verify-email"
     RESET_PASSWORD = "reset-password"
     INVITATION = "invitation"
+    TWO_FACTOR_CODE = "two-factor-code"
 
 
 class MailState(StrEnum):

@@ -27,6 +27,10 @@ STRINGS: dict[str, str] = {
     "invite.greeting": "Welcome to {site}!",
     "invite.body": "You have been invited to join {site}. Open this link to create your account:",
     "invite.button": "Join the chat",
+    "code.subject": "[{site}] - Authentication code",
+    "code.intro": "Here is your authentication code:",
+    "code.secret": "Do not provide this code to anyone.",
+    "code.ignore": "If you didn't try to log in to your account, please ignore this email.",
     "footer": "This email was sent by {site} ({site_url}).",
 }
 
@@ -81,3 +85,22 @@ def reset_password(site: str, site_url: str, name: str, url: str, hours: int) ->
 def invitation(site: str, site_url: str, url: str) -> Mail:
     values = {"site": site, "site_url": site_url, "url": url}
     return _render("invite", ("invite.greeting", "invite.body"), values)
+
+
+def two_factor_code(site: str, site_url: str, code: str) -> Mail:
+    """The code of an email second factor (Rocket.Chat's "Authentication code" mail)."""
+    values = {"site": site, "site_url": site_url, "code": code}
+    escaped = {k: html.escape(v) for k, v in values.items()}
+    lines = ("code.intro", "code.secret", "code.ignore", "footer")
+    say = [STRINGS[k].format(**values) for k in lines]
+    text = "\n\n".join([say[0], code, *say[1:]]) + "\n"
+    parts = [f"<p>{STRINGS[lines[0]].format(**escaped)}</p>"]
+    parts.append(f'<p style="font-size: 30px"><b>{escaped["code"]}</b></p>')
+    parts += [f"<p>{STRINGS[k].format(**escaped)}</p>" for k in lines[1:]]
+    body = "\n".join(parts)
+    return Mail(
+        subject=_one_line(STRINGS["code.subject"].format(**values)),
+        text=text,
+        html=f'<!DOCTYPE html>\n<html><body style="font-family: sans-serif">\n{body}\n'
+        "</body></html>\n",
+    )

@@ -54,6 +54,8 @@ class User:
     reason: str | None = None
     invite_token: str | None = None
     invited_by: str | None = None
+    totp_enabled: bool = False
+    email2fa_enabled: bool = False
 
 
 @dataclass(frozen=True)

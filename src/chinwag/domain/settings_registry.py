@@ -125,10 +125,12 @@ SETTINGS: tuple[SettingDef, ...] = (
     # Discussions
     _b("Discussion_enabled", True, "Discussion", public=True),
     # Registration and accounts
+    # Invite-only by default once an admin exists (Rocket.Chat defaults to Public); the first
+    # account can always register. See docs/COMPATIBILITY.md.
     SettingDef(
         "Accounts_RegistrationForm",
         "select",
-        "Public",
+        "Secret URL",
         _ACC,
         public=True,
         values=("Public", "Disabled", "Secret URL"),
@@ -168,8 +170,27 @@ SETTINGS: tuple[SettingDef, ...] = (
         _ACC,
         values=("direct", "proxy"),
     ),
+    # Two-factor authentication (Rocket.Chat's "Two Factor Authentication" section)
     _b("Accounts_TwoFactorAuthentication_Enabled", True, _ACC, public=True),
+    _i("Accounts_TwoFactorAuthentication_MaxDelta", 1, _ACC),
+    _b("Accounts_TwoFactorAuthentication_By_TOTP_Enabled", True, _ACC, public=True),
+    _b("Accounts_TwoFactorAuthentication_By_Email_Enabled", True, _ACC, public=True),
+    _b("Accounts_TwoFactorAuthentication_By_Email_Auto_Opt_In", True, _ACC),
+    _i("Accounts_TwoFactorAuthentication_By_Email_Code_Expiration", 3600, _ACC),
+    _i("Accounts_TwoFactorAuthentication_Max_Invalid_Email_Code_Attempts", 5, _ACC),
+    _i("Accounts_TwoFactorAuthentication_RememberFor", 1800, _ACC),
     _b("Accounts_TwoFactorAuthentication_Enforce_Password_Fallback", True, _ACC, public=True),
+    # Password policy (off by default, as Rocket.Chat's); the common-password check is on
+    _b("Accounts_Password_Policy_Enabled", False, _ACC, public=True),
+    _i("Accounts_Password_Policy_MinLength", 7, _ACC, public=True),
+    _i("Accounts_Password_Policy_MaxLength", -1, _ACC, public=True),
+    _b("Accounts_Password_Policy_ForbidRepeatingCharacters", True, _ACC, public=True),
+    _i("Accounts_Password_Policy_ForbidRepeatingCharactersCount", 3, _ACC, public=True),
+    _b("Accounts_Password_Policy_AtLeastOneLowercase", True, _ACC, public=True),
+    _b("Accounts_Password_Policy_AtLeastOneUppercase", True, _ACC, public=True),
+    _b("Accounts_Password_Policy_AtLeastOneNumber", True, _ACC, public=True),
+    _b("Accounts_Password_Policy_AtLeastOneSpecialCharacter", True, _ACC, public=True),
+    _b("Accounts_Password_Policy_ForbidCommonPasswords", True, _ACC, public=True),
     # User preference defaults (Accounts_Default_User_Preferences_<key>)
     _b("Accounts_Default_User_Preferences_enableAutoAway", True, _PREF, public=True),
     _i("Accounts_Default_User_Preferences_idleTimeLimit", 300, _PREF, public=True),

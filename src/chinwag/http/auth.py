@@ -7,8 +7,10 @@ from fastapi import Depends, Request
 
 from chinwag.actions.auth import authenticate
 from chinwag.actions.deps import Deps
+from chinwag.actions.two_factor import TwoFactorInput
 from chinwag.domain.errors import Unauthorized
 from chinwag.domain.models import User
+from chinwag.domain.two_factor import fingerprint
 
 
 async def get_deps(request: Request) -> Deps:
@@ -56,3 +58,22 @@ async def get_optional_caller(request: Request, deps: DepsDep) -> Caller | None:
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
 OptionalCallerDep = Annotated[Caller | None, Depends(get_optional_caller)]
+
+
+def client_fingerprint(request: Request) -> str:
+    host = request.client.host if request.client else None
+    return fingerprint(request.headers.get("user-agent"), host)
+
+
+async def get_two_factor(request: Request, caller: CallerDep) -> TwoFactorInput:
+    """A guarded call's second factor: the `x-2fa-code` / `x-2fa-method` headers, the token
+    it came with, and which client sent it."""
+    return TwoFactorInput(
+        code=request.headers.get("x-2fa-code") or None,
+        method=request.headers.get("x-2fa-method") or None,
+        token=caller.token,
+        client=client_fingerprint(request),
+    )
+
+
+TwoFactorDep = Annotated[TwoFactorInput, Depends(get_two_factor)]

@@ -123,7 +123,11 @@ def me(deps: Deps, user: User, date: DateFn = iso) -> dict[str, Any]:
             "avatarUrl": avatar_url(deps, user),
             "settings": {"preferences": preferences(deps, user), "profile": {}},
             "isOAuthUser": False,
-            "services": {"password": {"exists": user.has_password}},
+            "services": {
+                "password": {"exists": user.has_password},
+                "totp": {"enabled": user.totp_enabled},
+                "email2fa": {"enabled": user.email2fa_enabled},
+            },
         }
     )
     return drop_none(body)

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from chinwag.storage.database import Conn
 from chinwag.storage.tables import email_tokens
 
@@ -49,6 +51,19 @@ class EmailTokenRepo:
                 email_tokens.delete()
                 .where(t.hashed_token == hashed, t.kind == kind)
                 .returning(t.user_id, t.kind, t.email, t.created_at, t.expires_at)
+            )
+        ).first()
+        if row is None:
+            return None
+        return EmailToken(row.user_id, row.kind, row.email, row.created_at, row.expires_at)
+
+    async def find_token(self, hashed: str, kind: str) -> EmailToken | None:
+        """What a token is for, leaving it in place."""
+        row = (
+            await self.conn.execute(
+                sa.select(t.user_id, t.kind, t.email, t.created_at, t.expires_at).where(
+                    t.hashed_token == hashed, t.kind == kind
+                )
             )
         ).first()
         if row is None:

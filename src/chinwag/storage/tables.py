@@ -49,7 +49,25 @@ users = sa.Table(
     sa.Column("reason", sa.Text),
     sa.Column("invite_token", sa.String(64)),
     sa.Column("invited_by", ID),
+    # Two-factor methods the user has turned on (Rocket.Chat's services.totp / email2fa).
+    sa.Column("totp_enabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("email2fa_enabled", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_users_created_at", "created_at"),
+)
+
+# The secrets behind two-factor login, kept out of the users row so they are only read when
+# a code is checked: the TOTP secret (and the one being enrolled), the backup codes and the
+# mailed code, each code stored only as a hash.
+user_two_factor = sa.Table(
+    "user_two_factor",
+    metadata,
+    sa.Column("user_id", ID, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("totp_secret", sa.String(64)),
+    sa.Column("totp_temp_secret", sa.String(64)),
+    sa.Column("backup_codes", Json, nullable=False, server_default="[]"),
+    sa.Column("email_code_hash", sa.String(64)),
+    sa.Column("email_code_expires_at", Millis),
+    sa.Column("email_code_attempts", sa.Integer, nullable=False, server_default="0"),
 )
 
 user_roles = sa.Table(
@@ -72,6 +90,10 @@ login_tokens = sa.Table(
     sa.Column("name", sa.String(200)),
     sa.Column("last_token_part", sa.String(8)),
     sa.Column("bypass_two_factor", sa.Boolean, nullable=False, server_default=sa.false()),
+    # A second factor checked on this token counts until then, from the same client only
+    # (Accounts_TwoFactorAuthentication_RememberFor; the hash is of user agent and address).
+    sa.Column("two_factor_until", Millis),
+    sa.Column("two_factor_hash", sa.String(64)),
     sa.Index("ix_login_tokens_user_id", "user_id"),
     sa.UniqueConstraint("user_id", "name", name="uq_login_tokens_user_id_name"),
 )

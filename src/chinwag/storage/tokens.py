@@ -1,7 +1,7 @@
 """Login tokens and personal access tokens, stored hashed."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -74,23 +74,23 @@ class TokenRepo:
         return True
 
     async def find_token_owner(
-        self, hashed: str, now: datetime, personal: bool = True
+        self, hashed: str, now: datetime, max_age: timedelta | None = None
     ) -> str | None:
-        """The user id a live token belongs to; `personal=False` ignores personal access tokens."""
-        query = sa.select(login_tokens.c.user_id).where(
-            login_tokens.c.hashed_token == hashed,
-            sa.or_(login_tokens.c.expires_at.is_(None), login_tokens.c.expires_at > now),
-        )
-        if not personal:
-            query = query.where(login_tokens.c.kind != PAT_KIND)
-        return (await self.conn.execute(query)).scalar_one_or_none()
+        """The user id a live token belongs to."""
+        found = await self.find_live_token(hashed, now, max_age)
+        return found[0] if found else None
 
     async def find_live_token(
-        self, hashed: str, now: datetime
+        self, hashed: str, now: datetime, max_age: timedelta | None = None
     ) -> tuple[str, datetime | None, bool] | None:
-        """(user id, expiry, is a personal access token) of a live token."""
+        """(user id, expiry, is a personal access token) of a live token. A login token older
+        than `max_age` (Accounts_LoginExpiration as it is now) is dead whatever expiry it was
+        issued with; personal access tokens never expire."""
         query = sa.select(
-            login_tokens.c.user_id, login_tokens.c.expires_at, login_tokens.c.kind
+            login_tokens.c.user_id,
+            login_tokens.c.expires_at,
+            login_tokens.c.kind,
+            login_tokens.c.created_at,
         ).where(
             login_tokens.c.hashed_token == hashed,
             sa.or_(login_tokens.c.expires_at.is_(None), login_tokens.c.expires_at > now),
@@ -98,7 +98,14 @@ class TokenRepo:
         row = (await self.conn.execute(query)).first()
         if row is None:
             return None
-        return row.user_id, row.expires_at, row.kind == PAT_KIND
+        personal = row.kind == PAT_KIND
+        expires: datetime | None = row.expires_at
+        if max_age is not None and not personal:
+            aged_out = row.created_at + max_age
+            expires = aged_out if expires is None else min(expires, aged_out)
+            if expires <= now:
+                return None
+        return row.user_id, expires, personal
 
     async def find_token_expiry(self, user_id: str, hashed: str) -> datetime | None:
         """When one of a user's tokens expires (None: never, or no such token)."""

@@ -10,6 +10,7 @@ from chinwag.storage.messages import MessageRepo
 from chinwag.storage.rooms import RoomRepo
 from chinwag.storage.threads import ThreadRepo
 from chinwag.storage.tokens import TokenRepo
+from chinwag.storage.two_factor import TwoFactorRepo
 from chinwag.storage.users import UserRepo
 
 
@@ -25,6 +26,7 @@ class UnitOfWork:
         self.config = ConfigRepo(conn)
         self.mail = MailRepo(conn)
         self.email_tokens = EmailTokenRepo(conn)
+        self.two_factor = TwoFactorRepo(conn)
         self.events: list[Event] = []
 
     def emit(self, event: Event) -> None:

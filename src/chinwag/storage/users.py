@@ -56,6 +56,8 @@ def _user(row: sa.Row[Any], roles: Sequence[str]) -> User:
         reason=m["reason"],
         invite_token=m["invite_token"],
         invited_by=m["invited_by"],
+        totp_enabled=m["totp_enabled"],
+        email2fa_enabled=m["email2fa_enabled"],
     )
 
 

@@ -18,7 +18,7 @@ async def login(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
     try:
         session, kind = await log_in(ctx.deps, request, ctx.connection.client_ip)
     except LoginFailed as exc:
-        if exc.code.startswith("error-"):  # Rocket.Chat's own refusals keep their code
+        if exc.code.startswith(("error-", "totp-")):  # Rocket.Chat's own refusals keep theirs
             raise MethodError(exc.code, exc.reason, exc.details or None) from exc
         raise MethodError(
             403, "User not found" if exc.code == "Unauthorized" else exc.reason

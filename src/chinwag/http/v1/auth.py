@@ -37,10 +37,28 @@ async def api_info(caller: OptionalCallerDep) -> Response:
 
 
 def _login_failure(exc: LoginFailed) -> Response:
-    return JSON(
-        {"status": "error", "success": False, "error": exc.code, "message": exc.reason},
-        status_code=401,
-    )
+    body: dict[str, object] = {
+        "status": "error",
+        "success": False,
+        "error": exc.code,
+        "message": exc.reason,
+    }
+    if exc.details:
+        body["details"] = exc.details  # totp-required: the method and the available ones
+    return JSON(body, status_code=401)
+
+
+LOGIN_FIELDS = frozenset({"user", "username", "email", "password", "code"})
+
+
+def _with_second_factor(body: dict[str, Any], request: Request) -> dict[str, Any]:
+    """Rocket.Chat's REST login: a password login's `code` (or the x-2fa-code header) turns
+    it into Meteor's `{totp: {login, code}}`. Other bodies go to the login method as they are."""
+    if body.get("password") is None or set(body) - LOGIN_FIELDS:
+        return body
+    code = body.get("code") or request.headers.get("x-2fa-code")
+    login = {k: v for k, v in body.items() if k != "code"}
+    return {"totp": {"login": login, "code": code}} if code else login
 
 
 def _login_success(deps: DepsDep, session: Session) -> Response:
@@ -57,7 +75,7 @@ def _login_success(deps: DepsDep, session: Session) -> Response:
 @router.post("/login", summary="Log in with a password, a password digest, or a resume token")
 async def login(request: Request, deps: DepsDep, body: dict[str, Any] = Body(...)) -> Response:
     try:
-        session, _ = await log_in(deps, body, client_ip(request))
+        session, _ = await log_in(deps, _with_second_factor(body, request), client_ip(request))
     except LoginFailed as exc:
         return _login_failure(exc)
     return _login_success(deps, session)

@@ -12,7 +12,7 @@ from chinwag.actions.presence import list_presence, set_status, status_of
 from chinwag.actions.profile import OwnProfile, update_own_basic_info
 from chinwag.actions.users import get_user
 from chinwag.domain.errors import InvalidParams
-from chinwag.http.auth import CallerDep, DepsDep
+from chinwag.http.auth import CallerDep, DepsDep, TwoFactorDep
 from chinwag.http.envelope import JSON, ok
 from chinwag.http.v1 import V1
 from chinwag.http.v1.users import UserParams, UserQueryDep
@@ -41,7 +41,9 @@ class OwnBasicInfoBody(BaseModel):
 
 
 @router.post("/users.updateOwnBasicInfo", summary="Edit one's own profile")
-async def users_update_own_basic_info(body: OwnBasicInfoBody, caller: CallerDep) -> Response:
+async def users_update_own_basic_info(
+    body: OwnBasicInfoBody, caller: CallerDep, two_factor: TwoFactorDep
+) -> Response:
     d = body.data
     user = await update_own_basic_info(
         caller.deps,
@@ -59,6 +61,7 @@ async def users_update_own_basic_info(body: OwnBasicInfoBody, caller: CallerDep)
         ),
         body.customFields,
         token=caller.token,
+        two_factor=two_factor,
     )
     return ok(user=serialize.me(caller.deps, user))
 

@@ -13,7 +13,7 @@ from chinwag.actions.settings import (
     setting_filter,
     update_setting,
 )
-from chinwag.http.auth import CallerDep, DepsDep
+from chinwag.http.auth import CallerDep, DepsDep, TwoFactorDep
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
 from chinwag.http.v1 import V1
@@ -65,6 +65,8 @@ class SettingBody(BaseModel):
 @router.post(
     "/settings/{setting_id}", summary="Change a setting (permission edit-privileged-setting)"
 )
-async def settings_update(setting_id: str, body: SettingBody, caller: CallerDep) -> Response:
-    await update_setting(caller.deps, caller.user, setting_id, body.value)
+async def settings_update(
+    setting_id: str, body: SettingBody, caller: CallerDep, two_factor: TwoFactorDep
+) -> Response:
+    await update_setting(caller.deps, caller.user, setting_id, body.value, two_factor)
     return ok()

@@ -12,7 +12,7 @@ from chinwag.actions.tokens import (
     regenerate_personal_token,
     remove_personal_token,
 )
-from chinwag.http.auth import CallerDep
+from chinwag.http.auth import CallerDep, TwoFactorDep
 from chinwag.http.envelope import ok
 from chinwag.http.v1 import V1
 from chinwag.http.v1.users import UserParams
@@ -44,10 +44,10 @@ class GenerateTokenBody(BaseModel):
     summary="Create a named personal access token (shown once)",
 )
 async def users_generate_personal_access_token(
-    body: GenerateTokenBody, caller: CallerDep
+    body: GenerateTokenBody, caller: CallerDep, two_factor: TwoFactorDep
 ) -> Response:
     token = await generate_personal_token(
-        caller.deps, caller.user, body.tokenName, body.bypassTwoFactor
+        caller.deps, caller.user, body.tokenName, body.bypassTwoFactor, two_factor
     )
     return ok(token=token)
 
@@ -61,9 +61,9 @@ class TokenNameBody(BaseModel):
     summary="Replace a personal access token with a new secret",
 )
 async def users_regenerate_personal_access_token(
-    body: TokenNameBody, caller: CallerDep
+    body: TokenNameBody, caller: CallerDep, two_factor: TwoFactorDep
 ) -> Response:
-    token = await regenerate_personal_token(caller.deps, caller.user, body.tokenName)
+    token = await regenerate_personal_token(caller.deps, caller.user, body.tokenName, two_factor)
     return ok(token=token)
 
 
@@ -74,8 +74,10 @@ async def users_get_personal_access_tokens(caller: CallerDep) -> Response:
 
 
 @router.post("/users.removePersonalAccessToken", summary="Revoke a personal access token")
-async def users_remove_personal_access_token(body: TokenNameBody, caller: CallerDep) -> Response:
-    await remove_personal_token(caller.deps, caller.user, body.tokenName)
+async def users_remove_personal_access_token(
+    body: TokenNameBody, caller: CallerDep, two_factor: TwoFactorDep
+) -> Response:
+    await remove_personal_token(caller.deps, caller.user, body.tokenName, two_factor)
     return ok()
 
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
@@ -24,7 +24,7 @@ from chinwag.actions.users import (
     user_filter_from_query,
 )
 from chinwag.domain.errors import ChinwagError
-from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep, client_ip
+from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep, TwoFactorDep, client_ip
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
 from chinwag.http.v1 import V1
@@ -177,7 +177,7 @@ class UpdateBody(BaseModel):
 async def users_update(
     body: UpdateBody,
     caller: CallerDep,
-    two_factor_code: str | None = Header(None, alias="x-2fa-code"),
+    two_factor: TwoFactorDep,
 ) -> Response:
     d = body.data
     user = await update_user(
@@ -199,7 +199,7 @@ async def users_update(
             custom_fields=d.customFields,
         ),
         token=caller.token,
-        two_factor_code=two_factor_code,
+        two_factor=two_factor,
         confirm_relinquish=body.confirmRelinquish,
     )
     return ok(user=serialize.user_full(user))
