@@ -1,4 +1,4 @@
-"""`python -m bench rest|post|history [options]`: run a scenario against a fresh server,
+"""`python -m bench rest|post|history|realtime [options]`: run a scenario against a fresh server,
 print a Markdown table, and write JSON under bench/results/."""
 
 import argparse
@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import history, post, rest
+from bench import history, post, realtime, rest
 from bench.server import chinwag
 
 RESULTS = Path(__file__).parent / "results"
@@ -24,10 +24,11 @@ def main() -> None:
     rest_parser.add_argument("--concurrency", type=int, default=16, help="open connections")
     post.add_arguments(scenarios.add_parser("post", help=post.__doc__))
     history.add_arguments(scenarios.add_parser("history", help=history.__doc__))
+    realtime.add_arguments(scenarios.add_parser("realtime", help=realtime.__doc__))
     for sub in scenarios.choices.values():
         sub.add_argument(
             "--database-url",
-            help="PostgreSQL URL (post and history drop and create this database); "
+            help="PostgreSQL URL (post, history and realtime drop and create this database); "
             "SQLite in a temp dir if unset",
         )
         sub.add_argument(
@@ -50,13 +51,13 @@ def main() -> None:
             report["rows"] = rest.run(server, args.seconds, args.concurrency)
             report["server_peak_rss_mb"] = round(server.peak_rss_mb(), 1)
     else:
-        report |= (post if args.scenario == "post" else history).run(args)
+        report |= {"post": post, "history": history, "realtime": realtime}[args.scenario].run(args)
 
     report["load_average"].append(round(os.getloadavg()[0], 2))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"{args.scenario}-{report['database']}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(report, indent=2, default=str))
-    print(_markdown(report))
+    print(realtime.markdown(report) if args.scenario == "realtime" else _markdown(report))
     print(f"\n(written to {out})")
 
 
