@@ -85,3 +85,17 @@ async def test_logging_out_ends_every_subscription(deps: Deps) -> None:
     hub.stop_all(ann)
     assert {m["id"] for m in ann.session.outgoing()} == {"1", "2"}
     assert hub.listeners("room:R") == []
+
+
+async def test_the_hub_knows_who_listens_for_what(deps: Deps) -> None:
+    hub, ann, ben = StreamHub(deps), socket("ann"), socket("ben")
+    notices = "id-ann/notification"
+    hub.add("user:id-ann", Listener(ann, "1", "stream-notify-user", notices))
+    hub.add("user:id-ann", Listener(ann, "1", "stream-notify-user", notices))  # filed again
+    hub.add("user:id-ben", Listener(ben, "1", "stream-notify-user", "id-ben/rooms-changed"))
+    assert set(hub.users_listening_for("notification")) == {"id-ann"}
+    assert hub.wants("user:id-ann", notices) and not hub.wants("user:id-ben", notices)
+    hub.remove(ann, "1")
+    assert not hub.users_listening_for("notification") and not hub.wants("user:id-ann", notices)
+    hub.drop_connection(ben)
+    assert not hub.users_listening_for("rooms-changed") and not hub._wanted

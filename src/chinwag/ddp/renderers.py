@@ -56,7 +56,7 @@ async def message_changed(hub: StreamHub, event: Event) -> Frames:
     notifies the people it is for (the other side of a direct message, those mentioned)."""
     assert isinstance(event, MessageSent | MessageUpdated | ReactionChanged | MessagePinned)
     topic = f"room:{event.room_id}"
-    notifying = isinstance(event, MessageSent) and bool(hub.listening_users())
+    notifying = isinstance(event, MessageSent) and bool(hub.users_listening_for("notification"))
     if not hub.listening(topic) and not notifying:
         return []  # nobody here would hear it: no read, no serialization
     async with hub.deps.reader() as uow:
@@ -78,7 +78,7 @@ async def _notifications(hub: StreamHub, message: Message, direct: bool) -> Fram
     name, and everyone (@all) or everyone connected (@here) in rooms of up to
     Notifications_Max_Room_Members. Only users with a socket here are looked up, so the
     cost follows who is connected, not the size of the room."""
-    connected = hub.listening_users() - {message.author.id}
+    connected = hub.users_listening_for("notification") - {message.author.id}
     named = {m.id for m in message.mentions if m.type == "user"} & connected
     everyone = any(m.username in ("all", "here") for m in message.mentions)
     if not direct and not named and not everyone:
@@ -139,8 +139,10 @@ async def membership_changed(hub: StreamHub, event: Event) -> Frames:
     assert isinstance(
         event, UserJoinedRoom | SubscriptionChanged | UserLeftRoom | UserRemovedFromRoom
     )
-    uid = event.user_id
-    if not hub.listening(f"user:{uid}"):
+    uid, topic = event.user_id, f"user:{event.user_id}"
+    if not hub.wants(topic, f"{uid}/subscriptions-changed") and not hub.wants(
+        topic, f"{uid}/rooms-changed"
+    ):
         return []
     if isinstance(event, UserLeftRoom | UserRemovedFromRoom):
         gone = {"rid": event.room_id, "u": {"_id": uid}}
@@ -161,7 +163,7 @@ async def membership_changed(hub: StreamHub, event: Event) -> Frames:
 async def room_changed(hub: StreamHub, event: Event) -> Frames:
     """A room's settings changed: each member's sidebar gets the room anew."""
     assert isinstance(event, RoomUpdated)
-    connected = hub.listening_users()
+    connected = hub.users_listening_for("rooms-changed")
     if not connected:
         return []
     async with hub.deps.reader() as uow:

@@ -5,7 +5,7 @@ to every connection listening for it.
 """
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, KeysView
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +63,8 @@ class StreamHub:
         self._subs_of: dict[str, set[str]] = defaultdict(set)  # connection id -> sub ids
         self._mine: dict[str, dict[tuple[str, str], Listener]] = defaultdict(dict)  # by user
         self._mine_user: dict[tuple[str, str], str] = {}
+        self._wanted: dict[tuple[str, str], int] = {}  # (topic, eventName) -> listeners
+        self._users_for: dict[str, dict[str, int]] = {}  # kind -> user id -> listeners
         self._renderers: dict[type[Event], Renderer] = {}
         self.connections: dict[str, Connection] = {}
 
@@ -71,9 +73,29 @@ class StreamHub:
 
     def add(self, topic: str, listener: Listener) -> None:
         key = (listener.connection.id, listener.sub_id)
-        self._by_topic[topic][key] = listener
+        listeners = self._by_topic[topic]
+        if key not in listeners:
+            self._count_wanted(topic, listener.event_name, +1)
+        listeners[key] = listener
         self._topics_of[key].add(topic)
         self._subs_of[listener.connection.id].add(listener.sub_id)
+
+    def _count_wanted(self, topic: str, event_name: str, step: int) -> None:
+        """Keep count of who listens for what, so renderers can skip unheard work cheaply."""
+        wanted = (topic, event_name)
+        count = self._wanted.get(wanted, 0) + step
+        if count > 0:
+            self._wanted[wanted] = count
+        else:
+            self._wanted.pop(wanted, None)
+        if topic.startswith("user:") and "/" in event_name:
+            uid, kind = event_name.split("/", 1)
+            users = self._users_for.setdefault(kind, {})
+            count = users.get(uid, 0) + step
+            if count > 0:
+                users[uid] = count
+            else:
+                users.pop(uid, None)
 
     def open(self, connection: Connection, sub_id: str) -> None:
         """File a subscription that may listen on no topic yet."""
@@ -115,7 +137,9 @@ class StreamHub:
     def _detach(self, topic: str, key: tuple[str, str]) -> None:
         listeners = self._by_topic.get(topic)
         if listeners is not None:
-            listeners.pop(key, None)
+            gone = listeners.pop(key, None)
+            if gone is not None:
+                self._count_wanted(topic, gone.event_name, -1)
             if not listeners:
                 del self._by_topic[topic]
 
@@ -171,9 +195,14 @@ class StreamHub:
     def listening(self, topic: str) -> bool:
         return topic in self._by_topic
 
-    def listening_users(self) -> set[str]:
-        """Ids of the users with a socket here listening on their own topic."""
-        return {t[5:] for t in self._by_topic if t.startswith("user:")}
+    def wants(self, topic: str, event_name: str) -> bool:
+        """Whether a socket here listens for this event on this topic."""
+        return (topic, event_name) in self._wanted or (topic, "__all__") in self._wanted
+
+    def users_listening_for(self, kind: str) -> KeysView[str]:
+        """Ids of the users with a socket here subscribed to `<uid>/<kind>` (e.g.
+        "notification"), kept up to date as subscriptions come and go."""
+        return self._users_for.get(kind, {}).keys()
 
     async def on_event(self, event: Event) -> None:
         self._revoke(event)
