@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
+from starlette.types import Receive, Scope, Send
 
 from chinwag import __version__
 from chinwag.actions.bootstrap import bootstrap
@@ -70,6 +71,20 @@ async def start(deps: Deps) -> None:
     log_security_notices(deps)
 
 
+class Chinwag(FastAPI):
+    """The ASGI app: the DDP WebSocket is taken before the HTTP middleware and routing, so a
+    long-lived socket carries none of the per-request machinery, and its frames can go
+    straight to the transport."""
+
+    ddp: DdpServer | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == "/websocket" and self.ddp:
+            await self.ddp.asgi(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(
     deps: Deps, *, migrate: bool = True, mail_transport: MailTransport | None = None
 ) -> FastAPI:
@@ -85,7 +100,7 @@ def create_app(
         await deps.bus.close()
         await deps.db.dispose()
 
-    app = FastAPI(
+    app = Chinwag(
         title="Chinwag",
         version=__version__,
         description=DESCRIPTION,
@@ -109,7 +124,7 @@ def create_app(
     deps.bus.listen(hub.on_event)
     ddp = DdpServer(deps, hub)
     deps.bus.listen(ddp.on_event)  # sockets whose login ended lose it at once
-    app.add_api_websocket_route("/websocket", ddp.endpoint)
+    app.ddp = ddp
     for path, anonymous in (("method.call", False), ("method.callAnon", True)):
         route = f"/api/v1/{path}/{{method:path}}"
         app.add_route(route, bridge(deps, anonymous), methods=["POST"], include_in_schema=False)

@@ -52,7 +52,9 @@ SERVE_EPILOG = (
     "(create this admin at start if the username is free); OVERWRITE_SETTING_<id>=value "
     "(force a workspace setting by its Rocket.Chat id); CREATE_TOKENS_FOR_USERS_SECRET "
     "(enables users.createToken); CHINWAG_BCRYPT_ROUNDS (default 10); CHINWAG_LOG_FORMAT "
-    "(console or json). Mail (verification, password reset, invitations) goes out once "
+    "(console or json); CHINWAG_WS_COMPRESSION=true offers permessage-deflate on /websocket "
+    "(off by default: it costs about 40 KB and a compression per frame for every socket). "
+    "Mail (verification, password reset, invitations) goes out once "
     "SMTP_Host is set, e.g. OVERWRITE_SETTING_SMTP_Host=mail.example.com."
 )
 
@@ -95,6 +97,8 @@ def serve(
         log_level="warning",
         access_log=False,
         lifespan="on",
+        ws="websockets-sansio",  # lets DDP frames go straight to the transport (ddp/direct.py)
+        ws_per_message_deflate=config.ws_compression,
     )
 
 

@@ -28,6 +28,11 @@ class Config(BaseSettings):
         None, description="redis://host:port for the shared bus (scale-out)."
     )
     site_url: str | None = Field(None, description="Public URL of the server; forces Site_Url.")
+    ws_compression: bool = Field(
+        False,
+        description="Offer permessage-deflate on /websocket: less bandwidth, but about 40 KB "
+        "and a compression per frame per socket.",
+    )
     host: str = "127.0.0.1"
     port: int = 3000
     log_level: Literal["debug", "info", "warning", "error"] = "info"

@@ -5,10 +5,12 @@ import contextlib
 import time
 
 import structlog
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from chinwag.actions.deps import Deps
-from chinwag.ddp.connection import Connection
+from chinwag.ddp.connection import Connection, DirectWriter
+from chinwag.ddp.direct import direct_writer
 
 # Importing the method modules registers their methods.
 from chinwag.ddp.methods import (  # noqa: F401
@@ -101,7 +103,11 @@ class DdpServer:
             await ctx.sign_out()
             connection.flush()
 
-    async def endpoint(self, websocket: WebSocket) -> None:
+    async def asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The endpoint as a bare ASGI app: with uvicorn, frames go straight to the socket."""
+        await self.endpoint(WebSocket(scope, receive, send), direct_writer(send))
+
+    async def endpoint(self, websocket: WebSocket, direct: DirectWriter | None = None) -> None:
         await websocket.accept()
         connection = Connection(
             id=random_id(),
@@ -109,10 +115,13 @@ class DdpServer:
             queue_size=self.queue_size,
             client_ip=websocket.client.host if websocket.client else None,
             user_agent=websocket.headers.get("user-agent"),
+            direct=direct_writer(websocket._send) if direct else None,
         )
         self.hub.connections[connection.id] = connection
         connection.send({"server_id": "0"})
-        writer = asyncio.create_task(self._write(websocket, connection))
+        writer = None
+        if connection.queue is not None:
+            writer = asyncio.create_task(self._write(websocket, connection))
         try:
             await self._read(websocket, connection)
         except WebSocketDisconnect:
@@ -122,9 +131,13 @@ class DdpServer:
             if connection.user is not None:
                 await self.presence.set(connection.user.id, connection.id, None)
             connection.close()
-            writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await writer
+            if writer is not None:
+                writer.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await writer
+            else:
+                with contextlib.suppress(Exception):
+                    await websocket.close()
 
     async def _read(self, websocket: WebSocket, connection: Connection) -> None:
         """Read frames until the socket closes; ping a silent client, drop it if it stays
@@ -205,6 +218,7 @@ class DdpServer:
             connection.session.nosub(request.id)
 
     async def _write(self, websocket: WebSocket, connection: Connection) -> None:
+        assert connection.queue is not None
         while True:
             frame = await connection.queue.get()
             if frame is None or connection.overflowed:

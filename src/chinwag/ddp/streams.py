@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chinwag.actions.deps import Deps
-from chinwag.ddp.connection import Connection
+from chinwag.ddp.connection import Connection, text_frame
 from chinwag.ddp.ejson import dumps
 from chinwag.events.types import (
     Event,
@@ -51,6 +51,11 @@ def _frame(stream: str, event_name: str, args: list[Any]) -> str:
         fields = {"eventName": event_name, "args": args}
         body = {"msg": "changed", "collection": stream, "id": "id", "fields": fields}
     return dumps(body)
+
+
+def _framed(stream: str, event_name: str, args: list[Any]) -> tuple[str, bytes]:
+    text = _frame(stream, event_name, args)
+    return text, text_frame(text)
 
 
 class StreamHub:
@@ -228,13 +233,13 @@ class StreamHub:
         listeners = self._by_topic.get(topic)
         if not listeners:
             return
-        frame = mine = None
+        frame = mine = None  # each (text, WebSocket frame) made once, for every socket
         for listener in list(listeners.values()):
             if listener.stream != stream:
                 continue
             if listener.event_name == event_name or listener.event_name == "__all__":
-                frame = frame or _frame(stream, event_name, args)
-                listener.connection.send_frame(frame)
+                frame = frame or _framed(stream, event_name, args)
+                listener.connection.send_frame(*frame)
             elif listener.event_name == MY_MESSAGES:
-                mine = mine or _frame(stream, MY_MESSAGES, args)
-                listener.connection.send_frame(mine)
+                mine = mine or _framed(stream, MY_MESSAGES, args)
+                listener.connection.send_frame(*mine)
