@@ -59,7 +59,7 @@ class MethodError(Exception):
         return body
 
 
-@dataclass
+@dataclass(slots=True)
 class DdpSession:
     session_id: str
     connected: bool = False

@@ -33,7 +33,7 @@ MY_MESSAGES = "__my_messages__"  # stream-room-messages of every room the user b
 PRESENCE = "stream-user-presence"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Listener:
     connection: Connection
     sub_id: str
