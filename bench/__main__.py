@@ -1,5 +1,5 @@
-"""`python -m bench rest|post|history|realtime [options]`: run a scenario against a fresh server,
-print a Markdown table, and write JSON under bench/results/."""
+"""`python -m bench rest|post|history|realtime|limits [options]`: run a scenario against a
+fresh server, print a Markdown table, and write JSON under bench/results/."""
 
 import argparse
 import json
@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import history, post, realtime, rest
+from bench import history, limits, post, realtime, rest
 from bench.server import chinwag
 
 RESULTS = Path(__file__).parent / "results"
@@ -25,6 +25,7 @@ def main() -> None:
     post.add_arguments(scenarios.add_parser("post", help=post.__doc__))
     history.add_arguments(scenarios.add_parser("history", help=history.__doc__))
     realtime.add_arguments(scenarios.add_parser("realtime", help=realtime.__doc__))
+    limits.add_arguments(scenarios.add_parser("limits", help=limits.__doc__))
     for sub in scenarios.choices.values():
         sub.add_argument(
             "--database-url",
@@ -51,7 +52,8 @@ def main() -> None:
             report["rows"] = rest.run(server, args.seconds, args.concurrency)
             report["server_peak_rss_mb"] = round(server.peak_rss_mb(), 1)
     else:
-        report |= {"post": post, "history": history, "realtime": realtime}[args.scenario].run(args)
+        scenario = {"post": post, "history": history, "realtime": realtime, "limits": limits}
+        report |= scenario[args.scenario].run(args)
 
     report["load_average"].append(round(os.getloadavg()[0], 2))
     RESULTS.mkdir(exist_ok=True)
@@ -85,7 +87,8 @@ def _markdown(report: dict[str, Any]) -> str:
     for r in report["rows"]:
         cpu = r["server_cpu_percent"]
         lines.append(
-            f"| {r['case']} | {r['requests_per_s']} | {r['median_ms']} | {r['p99_ms']} "
+            f"| {r['case']} | {r['requests_per_s']} "
+            f"| {r['median_ms'] or '-'} | {r['p99_ms'] or '-'} "
             f"| {r['errors']} | {'-' if cpu is None else cpu} | {r['server_rss_mb']} |"
         )
     notes = [

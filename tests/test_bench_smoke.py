@@ -60,3 +60,10 @@ def test_bench_history_seeds_then_reads_and_searches() -> None:
         "chat.search, two words",
     ]
     assert all(r["requests"] == 5 and r["errors"] == 0 for r in report["rows"])
+
+
+def test_bench_limits_measures_each_case_with_limits_off_and_on() -> None:
+    report = _bench("limits", "--seconds", "0.3", "--concurrency", "2", "--rounds", "1")
+    cases = [r["case"] for r in report["rows"]]
+    assert len(cases) == 6 and {c.rsplit(", ", 1)[1] for c in cases} == {"limits on", "limits off"}
+    assert all(r["requests_per_s"] > 0 and r["errors"] == 0 for r in report["rows"])
