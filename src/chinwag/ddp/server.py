@@ -20,6 +20,7 @@ from chinwag.ddp.methods import (  # noqa: F401
     messages,
     room_settings,
     rooms,
+    search,
     streams,
 )
 from chinwag.ddp.presence import PresenceTracker
