@@ -37,6 +37,7 @@ from chinwag.http.v1 import (
     tokens,
     users,
 )
+from chinwag.http.web import WebClient
 from chinwag.pubsub.memory import MemoryBus
 from chinwag.settings import Config
 from chinwag.storage.database import Database
@@ -101,4 +102,5 @@ def create_app(deps: Deps, *, migrate: bool = True) -> FastAPI:
     rooms_sections = (channels, channels_members, channels_settings, dm, rooms, subscriptions)
     for section in (*sections, *rooms_sections, chat, chat_read):
         app.include_router(section.router)
+    WebClient().mount(app)
     return app
