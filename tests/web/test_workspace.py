@@ -217,7 +217,15 @@ def test_unread_badges_and_mentions_in_the_sidebar(story: Story) -> None:
     expect(ada).to_have_url(story.server.url + "/home")
     send(bob, "are you there?")
     expect(badge(ada)).to_have_text("1")
-    send(bob, "@ada please look")
+    box = composer(bob)
+    box.press_sequentially("@ad")
+    suggestion = bob.get_by_role("option", name="@ada · Ada Admin")
+    expect(suggestion).to_have_attribute("aria-selected", "true")
+    box.press("Enter")
+    expect(box).to_have_value("@ada ")
+    box.press_sequentially("please look")
+    box.press("Enter")
+    expect(message(bob, "@ada please look")).to_be_visible()
     expect(badge(ada)).to_have_text("@1")
     expect(ada.locator('.room-item[data-rid="GENERAL"]')).to_have_class(re.compile(r"\bunread\b"))
     assert ada.title().startswith("(2) ")
@@ -312,11 +320,24 @@ def test_directory_direct_messages_and_the_quick_switcher(story: Story) -> None:
     bob.get_by_label("Send a direct message to").fill("ada")
     bob.get_by_role("button", name="Open").click()
     expect(bob).to_have_url(re.compile(r"/direct/"))
+    # Ada's tab is in the background with notifications allowed: record what it shows.
+    ada.evaluate(
+        """() => {
+            window.__notes = [];
+            window.Notification = class {
+                static permission = 'granted';
+                constructor(title, options) { window.__notes.push([title, options.body]); }
+            };
+            Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+        }"""
+    )
     dm = bob.get_by_role("textbox", name="Message @Ada Admin")
     dm.fill("a private word")
     dm.press("Enter")
     rid = bob.url.rsplit("/", 1)[1]
     expect(badge(ada, rid)).to_have_class(re.compile(r"badge-mention"))
+    assert ada.evaluate("window.__notes") == [["bob", "a private word"]]
+    ada.evaluate("delete document.hidden")
     ada.keyboard.press("Control+k")
     ada.get_by_role("searchbox", name="Jump to").fill("bob")
     ada.keyboard.press("Enter")

@@ -245,6 +245,38 @@ const SETTING_GROUPS = [
     'Message_AllowPinning', 'Message_AllowStarring', 'Message_MaxAllowedSize', 'Discussion_enabled']],
 ];
 
+const LABELS = {
+  Site_Name: 'Workspace name',
+  Site_Url: 'Public URL (used in invite links)',
+  Language: 'Default language',
+  Accounts_RegistrationForm: 'Who may sign up',
+  Accounts_RegistrationForm_SecretURL: 'Secret sign-up code',
+  Accounts_RegistrationForm_LinkReplacementText: 'Text shown when sign-up is closed',
+  Accounts_ManuallyApproveNewUsers: 'An administrator approves new accounts',
+  Accounts_AllowedDomainsList: 'Only these email domains (comma separated)',
+  Accounts_BlockedDomainsList: 'Never these email domains',
+  Accounts_BlockedUsernameList: 'Reserved usernames',
+  Accounts_RequireNameForSignUp: 'A name is required to sign up',
+  Accounts_RequirePasswordConfirmation: 'Ask for the password twice',
+  Accounts_Registration_Users_Default_Roles: 'Roles of new accounts',
+  Accounts_AllowUserProfileChange: 'People may edit their profile',
+  Accounts_AllowRealNameChange: 'People may change their name',
+  Accounts_AllowUsernameChange: 'People may change their username',
+  Accounts_AllowEmailChange: 'People may change their email',
+  Accounts_AllowPasswordChange: 'People may change their password',
+  Accounts_AllowUserStatusMessageChange: 'People may set a status message',
+  Accounts_AllowDeleteOwnAccount: 'People may delete their own account',
+  Accounts_LoginExpiration: 'Sessions last (days)',
+  Message_AllowEditing: 'Messages can be edited',
+  Message_AllowEditing_BlockEditInMinutes: 'Editing allowed for (minutes, 0 = always)',
+  Message_AllowDeleting: 'Messages can be deleted',
+  Message_AllowDeleting_BlockDeleteInMinutes: 'Deleting allowed for (minutes, 0 = always)',
+  Message_AllowPinning: 'Messages can be pinned',
+  Message_AllowStarring: 'Messages can be starred',
+  Message_MaxAllowedSize: 'Longest message (characters)',
+  Discussion_enabled: 'Discussions are enabled',
+};
+
 function settingInput(setting) {
   const id = `setting-${setting._id}`;
   if (setting.type === 'boolean') return h('input', { id, type: 'checkbox', checked: !!setting.value });
@@ -261,7 +293,9 @@ async function settingsSection(root) {
   const forms = SETTING_GROUPS.map(([title, ids]) => {
     const inputs = ids.filter((id) => byId.has(id)).map((id) => [byId.get(id), settingInput(byId.get(id))]);
     const form = h('form', { class: 'form', 'aria-label': `${title} settings` }, h('h2', null, title),
-      inputs.map(([s, input]) => (s.type === 'boolean' ? checkbox(s._id, input) : field(s._id, input))),
+      inputs.map(([s, input]) => (s.type === 'boolean'
+        ? checkbox(LABELS[s._id] || s._id, input)
+        : field(LABELS[s._id] || s._id, input, s._id))),
       h('p', { class: 'form-error', role: 'alert' }),
       h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, `Save ${title.toLowerCase()}`)));
     submitting(form, async () => {

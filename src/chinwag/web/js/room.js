@@ -137,7 +137,6 @@ export class RoomView {
     }
     const fresh = store.rooms.get(id);
     if (fresh) this.room = fresh;
-    if (this.room.archived === undefined && fresh) this.room.archived = fresh.archived;
     this.renderHeader();
     this.renderFooter();
   }

@@ -122,7 +122,11 @@ export class Sidebar {
       type: 'button', class: 'me-button', 'aria-label': `Account menu for ${me.username}`,
       onclick: (e) => this.accountMenu(e.currentTarget),
     }, h('span', { class: 'room-avatar' }, avatar(me.username, 28), statusDot(store.status(me._id))), h('span', { class: 'me-name' }, me.name || me.username));
-    replace(this.head, h('div', { class: 'site-name' }, store.settings.Site_Name || 'Chinwag'), button);
+    const close = h('button', {
+      type: 'button', class: 'icon-button sidebar-close', 'aria-label': 'Hide rooms',
+      onclick: () => this.workspace.el.classList.remove('show-sidebar'),
+    }, icon('close'));
+    replace(this.head, h('div', { class: 'site-name' }, store.settings.Site_Name || 'Chinwag'), button, close);
   }
 
   renderList() {

@@ -194,7 +194,7 @@ class Store extends Emitter {
   roomChanged(action, room) {
     if (action === 'removed') this.rooms.delete(room._id);
     else {
-      this.rooms.set(room._id, { ...this.rooms.get(room._id), ...room });
+      this.rooms.set(room._id, room); // the whole room: fields that went away are gone
       if (room.t === 'd') this.watchPresence(room.uids || []);
     }
     this.emit('subs');
