@@ -1,4 +1,4 @@
-"""`python -m bench rest|post|history [options]`: run a scenario against a fresh server,
+"""`python -m bench rest|post|history|web [options]`: run a scenario against a fresh server,
 print a Markdown table, and write JSON under bench/results/."""
 
 import argparse
@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import history, post, rest
+from bench import history, post, rest, web
 from bench.server import chinwag
 
 RESULTS = Path(__file__).parent / "results"
@@ -24,6 +24,7 @@ def main() -> None:
     rest_parser.add_argument("--concurrency", type=int, default=16, help="open connections")
     post.add_arguments(scenarios.add_parser("post", help=post.__doc__))
     history.add_arguments(scenarios.add_parser("history", help=history.__doc__))
+    web.add_arguments(scenarios.add_parser("web", help=web.__doc__))
     for sub in scenarios.choices.values():
         sub.add_argument(
             "--database-url",
@@ -49,6 +50,8 @@ def main() -> None:
         with chinwag(args.database_url, args.bcrypt_rounds) as server:
             report["rows"] = rest.run(server, args.seconds, args.concurrency)
             report["server_peak_rss_mb"] = round(server.peak_rss_mb(), 1)
+    elif args.scenario == "web":
+        report |= web.run(args)
     else:
         report |= (post if args.scenario == "post" else history).run(args)
 
@@ -79,6 +82,8 @@ def _commit() -> str:
 
 
 def _markdown(report: dict[str, Any]) -> str:
+    if report["scenario"] == "web":
+        return web.markdown(report)
     head = "| case | req/s | median ms | p99 ms | errors | server CPU % | server RSS MB |"
     lines = [head, "|---|---:|---:|---:|---:|---:|---:|"]
     for r in report["rows"]:

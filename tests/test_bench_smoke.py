@@ -60,3 +60,12 @@ def test_bench_history_seeds_then_reads_and_searches() -> None:
         "chat.search, two words",
     ]
     assert all(r["requests"] == 5 and r["errors"] == 0 for r in report["rows"])
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
+def test_bench_web_opens_a_room_cold_and_warm() -> None:
+    report = _bench("web", "--runs", "1", "--rooms", "1")
+    assert [r["case"] for r in report["rows"]] == ["cold: new profile, signed in", "warm: reload"]
+    cold, warm = report["rows"]
+    assert cold["median_ms"] > 0 and cold["http_kb"] > warm["http_kb"]  # assets come cached
+    assert list(cold["steps_median_ms"]) == ["html", "start", "settings", "me", "synced", "history"]

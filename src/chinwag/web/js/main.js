@@ -53,8 +53,10 @@ async function render() {
 
 async function boot() {
   applyPreferences(null);
+  performance.mark('chinwag:start');
   try {
     await store.loadSettings();
+    performance.mark('chinwag:settings');
   } catch {
     // the screens still work with defaults
   }

@@ -331,6 +331,7 @@ export class RoomView {
   async loadLatest() {
     const sub = this.sub;
     const r = await store.ddp.call('loadHistory', this.rid, null, PAGE, null, false);
+    performance.mark('chinwag:history');
     const list = r.messages.map(normalize).filter(inTimeline).reverse();
     this.hasOlder = r.messages.length >= PAGE;
     this.hasNewer = false;

@@ -75,6 +75,7 @@ class Store extends Emitter {
     ddp.start(session.token);
     try {
       this.me = await api.get('me');
+      performance.mark('chinwag:me');
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) this.lost();
       else {
@@ -100,7 +101,9 @@ class Store extends Emitter {
     this.setPresence(uid, this.me.status, this.me.statusText);
     this.watchPresence([uid]);
     await this.syncAll();
-    await this.loadPresence([uid]).catch(() => null);
+    performance.mark('chinwag:synced');
+    // Our own status, once the socket's login has made it online; nothing waits for it.
+    this.loadPresence([uid]).catch(() => null);
     this.emit('me');
   }
 
