@@ -12,6 +12,7 @@ APP_PATHS = [
     "/",
     "/home",
     "/login",
+    "/register/a-secret",
     "/setup",
     "/directory",
     "/search",

@@ -70,6 +70,10 @@ def message(page: Page, text: str) -> Any:
     return page.locator(".messages .message", has_text=text).last
 
 
+def room_link(page: Page, name: str) -> Any:
+    return page.get_by_role("navigation", name="Rooms").get_by_role("link", name=name)
+
+
 def badge(page: Page, rid: str = "GENERAL") -> Any:
     return page.locator(f'.room-item[data-rid="{rid}"] .badge')
 
@@ -106,7 +110,7 @@ def test_first_run_setup_creates_the_admin_and_names_the_workspace(story: Story)
 
 def test_a_newcomer_joins_through_an_invite_link(story: Story) -> None:
     ada, bob = story.ada, story.bob
-    ada.get_by_role("link", name="general").click()
+    room_link(ada, "general").click()
     expect(composer(ada)).to_be_focused()
     ada.get_by_role("button", name="Members").click()
     ada.get_by_role("button", name="Invite link").click()
@@ -154,6 +158,42 @@ def test_hostile_text_renders_as_text(story: Story) -> None:
     assert injected.count() == 0
     assert bob.evaluate("window.__pwned") is None
     assert ada.evaluate("window.__pwned") is None
+
+
+def test_markdown_becomes_elements_and_only_safe_links(story: Story) -> None:
+    text = (
+        "**bold** _it_ ~gone~ `code` :smile: @ada #general https://example.com/a?b=1\n"
+        "> quoted\n"
+        "- one\n- two\n"
+        "1. first\n"
+        "[click](javascript:alert(1)) [site](https://example.org)\n"
+        "```py\nprint('<b>')\n```"
+    )
+    httpx.post(
+        f"{story.server.url}/api/v1/chat.postMessage",
+        json={"roomId": "GENERAL", "text": text},
+        headers=rest_headers(story.bob),
+    ).raise_for_status()
+    body = story.ada.locator(".messages .message .body", has_text="quoted").last
+    expect(body).to_be_visible()
+    assert body.locator("strong").text_content() == "bold"
+    assert body.locator("em").text_content() == "it"
+    assert body.locator("s").text_content() == "gone"
+    assert body.locator("code.inline-code").text_content() == "code"
+    assert body.locator(".emoji").first.text_content() == "\U0001f604"
+    assert body.locator("button.mention-me").text_content() == "@ada"
+    assert body.locator("a.mention-channel").get_attribute("href") == "/channel/general"
+    assert body.locator("blockquote").text_content() == "quoted"
+    assert body.locator("ul > li").all_text_contents() == ["one", "two"]
+    assert body.locator("ol > li").all_text_contents() == ["first"]
+    assert body.locator("pre code").text_content() == "print('<b>')"
+    links = body.locator("a[href^='http']")
+    assert links.evaluate_all("(as) => as.map((a) => [a.href, a.target, a.rel])") == [
+        ["https://example.com/a?b=1", "_blank", "noopener noreferrer"],
+        ["https://example.org/", "_blank", "noopener noreferrer"],
+    ]
+    assert body.locator("[href^='javascript']").count() == 0
+    assert "click" in body.text_content()
 
 
 def test_up_edits_ones_last_message(story: Story) -> None:
@@ -229,7 +269,7 @@ def test_unread_badges_and_mentions_in_the_sidebar(story: Story) -> None:
     expect(badge(ada)).to_have_text("@1")
     expect(ada.locator('.room-item[data-rid="GENERAL"]')).to_have_class(re.compile(r"\bunread\b"))
     assert ada.title().startswith("(2) ")
-    ada.get_by_role("link", name="general").click()
+    room_link(ada, "general").click()
     expect(message(ada, "@ada please look")).to_have_class(re.compile(r"\bmentioned\b"))
     expect(ada.get_by_role("separator", name="New messages")).to_be_visible()
     expect(badge(ada)).to_have_count(0)
@@ -287,7 +327,7 @@ def test_history_loads_upward_without_moving_what_is_read(story: Story) -> None:
 
 def test_reconnects_after_a_server_restart_and_catches_up(story: Story) -> None:
     ada, bob = story.ada, story.bob
-    ada.get_by_role("link", name="general").click()
+    room_link(ada, "general").click()
     expect(composer(ada)).to_be_visible()
     banner = ada.locator(".connection-banner")
     story.server.stop()
@@ -343,7 +383,7 @@ def test_directory_direct_messages_and_the_quick_switcher(story: Story) -> None:
     ada.keyboard.press("Enter")
     expect(ada).to_have_url(f"{story.server.url}/direct/{rid}")
     expect(message(ada, "a private word")).to_be_visible()
-    ada.get_by_role("link", name="general").click()
+    room_link(ada, "general").click()
 
 
 def test_phone_width_shows_one_pane_at_a_time(story: Story, browser: Browser) -> None:

@@ -20,6 +20,7 @@ APP_PATHS = (
     "/home",
     "/login",
     "/register",
+    "/register/{rest:path}",
     "/setup",
     "/directory",
     "/search",

@@ -40,7 +40,16 @@ function queryString(query) {
   return text ? `?${text}` : '';
 }
 
-async function request(method, path, { query, body } = {}) {
+const MAX_WAIT = 60000; // ms: the longest a rate-limited request waits before trying again
+
+function retryDelay(response) {
+  const reset = Number(response.headers.get('X-RateLimit-Reset'));
+  const retryAfter = Number(response.headers.get('Retry-After')) * 1000;
+  const wait = reset ? reset - Date.now() : retryAfter || 1000;
+  return Math.min(Math.max(wait, 250), MAX_WAIT);
+}
+
+async function request(method, path, { query, body, retries = 2 } = {}) {
   const headers = { Accept: 'application/json' };
   if (session.token) {
     headers['X-User-Id'] = session.uid;
@@ -52,6 +61,10 @@ async function request(method, path, { query, body } = {}) {
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  if (response.status === 429 && retries > 0) {
+    await new Promise((resolve) => setTimeout(resolve, retryDelay(response)));
+    return request(method, path, { query, body, retries: retries - 1 });
+  }
   let data = null;
   try {
     data = await response.json();
@@ -64,6 +77,8 @@ async function request(method, path, { query, body } = {}) {
 
 export const api = {
   get: (path, query) => request('GET', path, { query }),
+  /** A read that is only a convenience (suggestions): a rate limit makes it fail at once. */
+  peek: (path, query) => request('GET', path, { query, retries: 0 }),
   post: (path, body = {}) => request('POST', path, { body }),
   del: (path) => request('DELETE', path),
 };

@@ -95,8 +95,9 @@ export function loginView(root, next) {
   replace(root, card('Sign in', null, form, footer));
 }
 
-export function registerView(root) {
-  if (store.settings.Accounts_RegistrationForm !== 'Public') {
+export function registerView(root, secret) {
+  const mode = store.settings.Accounts_RegistrationForm;
+  if (mode !== 'Public' && !(mode === 'Secret URL' && secret)) {
     replace(root, card('Sign-up is closed', store.settings.Accounts_RegistrationForm_LinkReplacementText || 'Ask an administrator for an invite link.',
       h('a', { class: 'button', href: '/login', onclick: (e) => { e.preventDefault(); navigate('/login'); } }, 'Back to sign in')));
     return;
@@ -109,7 +110,7 @@ export function registerView(root) {
   submitting(form, async () => {
     const values = account.values();
     session.clear();
-    await api.post('users.register', values);
+    await api.post('users.register', secret ? { ...values, secretURL: secret } : values);
     if (store.settings.Accounts_ManuallyApproveNewUsers) {
       replace(root, card('Thanks for signing up', 'An administrator will approve your account; you can sign in once they have.'));
       return;

@@ -213,7 +213,7 @@ export class Composer {
     for (const u of (await this.opts.members?.()) || []) add(u);
     if (items.length < 5 && text) {
       try {
-        const r = await api.get('spotlight', { query: `@${text}` });
+        const r = await api.peek('spotlight', { query: `@${text}` });
         for (const u of r.users) add(u);
       } catch {
         // fewer suggestions then
@@ -235,7 +235,7 @@ export class Composer {
     }
     if (items.length < 5 && text) {
       try {
-        const r = await api.get('spotlight', { query: `#${text}` });
+        const r = await api.peek('spotlight', { query: `#${text}` });
         for (const room of r.rooms) {
           if (room.t === 'c' && !seen.has(room.name)) items.push({ label: `#${room.name}`, value: `#${room.name} ` });
         }

@@ -26,6 +26,12 @@ export class DdpError extends Error {
   }
 }
 
+/** How long a rate-limited request waits: what the server says, and a little more. */
+function limitWait(error) {
+  const reset = Number(error?.details?.timeToReset) || 1000;
+  return Math.min(reset, 60000) + Math.random() * 250;
+}
+
 const PING_AFTER = 20000; // ms of silence before we ask whether the server is still there
 const DEAD_AFTER = 35000; // ms of silence after which the socket is given up for dead
 
@@ -144,6 +150,12 @@ export class DDP extends Emitter {
       case 'result': {
         const entry = this.pending.get(m.id);
         if (!entry) break;
+        if (m.error?.error === 'too-many-requests' && entry.retry && (entry.tries = (entry.tries || 0) + 1) <= 5) {
+          setTimeout(() => {
+            if (this.pending.get(m.id) === entry && this.status === 'connected') this.send(entry.msg);
+          }, limitWait(m.error));
+          break;
+        }
         this.pending.delete(m.id);
         if (m.error) entry.reject(new DdpError(m.error));
         else entry.resolve(m.result);
@@ -152,6 +164,12 @@ export class DDP extends Emitter {
       case 'nosub': {
         const sub = this.subs.get(m.id);
         if (!sub) break;
+        if (m.error?.error === 'too-many-requests') {
+          setTimeout(() => {
+            if (this.subs.get(m.id) === sub && this.status === 'connected') this.send({ msg: 'sub', id: sub.id, name: sub.name, params: sub.params });
+          }, limitWait(m.error));
+          break;
+        }
         this.subs.delete(m.id);
         if (sub === this.presence?.sub) this.presence = null;
         for (const [key, stream] of this.streams) if (stream.sub === sub) this.streams.delete(key);

@@ -36,6 +36,19 @@ export function append(parent, children) {
   return parent;
 }
 
+/** Redraw a container without losing the keyboard focus: the element that had it is found
+ * again in the new content by its data-focus, data-rid or aria-label. */
+export function keepFocus(container, redraw) {
+  const active = document.activeElement;
+  const inside = active && container.contains(active) && active !== container;
+  const attribute = inside && ['data-focus', 'data-rid', 'aria-label'].find((a) => active.hasAttribute(a));
+  const key = attribute ? [attribute, active.getAttribute(attribute)] : null;
+  redraw();
+  if (!key || !key[1]) return;
+  const again = [...container.querySelectorAll(`[${key[0]}]`)].find((el) => el.getAttribute(key[0]) === key[1]);
+  again?.focus({ preventScroll: true });
+}
+
 /** Replace an element's children. */
 export function replace(parent, ...children) {
   parent.replaceChildren();

@@ -34,7 +34,7 @@ async function render() {
   if (!store.me) {
     leaveWorkspace();
     if (route.name === 'register') {
-      registerView(root);
+      registerView(root, route.arg);
       return;
     }
     if (route.name !== 'login') {

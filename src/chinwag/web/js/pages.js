@@ -17,7 +17,11 @@ function page(title, ...content) {
     h('div', { class: 'page-body' }, ...content));
 }
 
+let currentPrefs = null;
+window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => applyPreferences(currentPrefs));
+
 export function applyPreferences(prefs) {
+  currentPrefs = prefs;
   const theme = prefs?.themeAppearence || localStorage.getItem('chinwag.theme') || 'auto';
   const density = prefs?.messageViewMode === 2 ? 'compact' : prefs ? 'normal' : localStorage.getItem('chinwag.density') || 'normal';
   const dark = theme === 'dark' || (theme === 'auto' && window.matchMedia('(prefers-color-scheme: dark)').matches);

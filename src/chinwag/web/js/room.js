@@ -2,10 +2,10 @@
 // divider, date separators, grouping), typing, the composer and the side panels.
 
 import { api } from './api.js';
-import { avatar, debounce, formatDay, h, icon, replace, sameDay, statusDot, toDate, randomId } from './dom.js';
+import { avatar, debounce, formatDay, h, icon, keepFocus, replace, sameDay, statusDot, toDate, randomId } from './dom.js';
 import { Composer } from './composer.js';
 import { canGroup, emojiPicker, normalize, renderMessage } from './message.js';
-import { internalPath } from './md.js';
+import { internalPath, safeHref } from './md.js';
 import { InfoPanel, ListPanel, MembersPanel, SearchPanel, ThreadPanel, UserPanel } from './panels.js';
 import { navigate, roomPath } from './router.js';
 import { createDiscussionDialog, displayName } from './sidebar.js';
@@ -160,9 +160,10 @@ export class RoomView {
     const button = (label, glyph, action, pressed) => h('button', {
       type: 'button', class: 'icon-button', title: label, 'aria-label': label,
       'aria-pressed': pressed === undefined ? null : String(pressed), onclick: action,
+      'data-focus': pressed === undefined ? null : 'favourite',
     }, glyph);
     const favourite = sub ? button(sub.f ? 'Remove from favourites' : 'Add to favourites', icon(sub.f ? 'star-filled' : 'star'), () => this.toggleFavourite(), !!sub.f) : null;
-    replace(this.header,
+    keepFocus(this.header, () => replace(this.header,
       h('button', { type: 'button', class: 'icon-button back-button', 'aria-label': 'Show rooms', onclick: () => this.workspace.showSidebar() }, icon('menu')),
       roomIcon,
       h('div', { class: 'room-title' },
@@ -172,7 +173,7 @@ export class RoomView {
         button('Search in room', icon('search'), () => this.openPanel('search')),
         room.t === 'd' ? null : button('Members', icon('people'), () => this.openPanel('members')),
         button('Room information', icon('info'), () => this.openPanel('info')),
-        button('More', icon('more'), (e) => this.roomMenu(e.currentTarget))));
+        button('More', icon('more'), (e) => this.roomMenu(e.currentTarget)))));
     const announcement = room.announcement;
     this.announcement.hidden = !announcement;
     this.announcement.textContent = announcement || '';
@@ -774,9 +775,11 @@ export class RoomView {
       openUser: (username) => username && this.openPanel('user', username),
       openRoomId: (rid) => this.workspace.openRoomById(rid),
       openLink: (url) => {
-        const path = internalPath(url);
+        const safe = safeHref(url);
+        if (!safe) return;
+        const path = internalPath(safe);
         if (path) navigate(path);
-        else window.open(url, '_blank', 'noopener,noreferrer');
+        else window.open(safe, '_blank', 'noopener,noreferrer');
       },
       retry: (m) => {
         m.failed = false;

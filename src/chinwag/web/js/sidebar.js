@@ -2,7 +2,7 @@
 // ways to create rooms, browse the directory and reach one's account.
 
 import { api } from './api.js';
-import { avatar, h, icon, replace, statusDot } from './dom.js';
+import { avatar, h, icon, keepFocus, replace, statusDot } from './dom.js';
 import { navigate, roomPath } from './router.js';
 import { store } from './store.js';
 import { field, modal, popupMenu, showError, submitting, toast } from './ui.js';
@@ -143,7 +143,7 @@ export class Sidebar {
       section('Discussions', rest.filter((s) => s.t !== 'd' && s.prid).sort(byName), active),
     ].filter(Boolean);
     if (sections.length === 0) sections.push(h('p', { class: 'muted sidebar-empty' }, this.filter ? 'No room matches.' : 'No rooms yet.'));
-    replace(this.list, sections);
+    keepFocus(this.list, () => replace(this.list, sections));
   }
 
   accountMenu(anchor) {
@@ -183,7 +183,7 @@ export function userPicker(inputEl, { multiple = false } = {}) {
       const current = (multiple ? parts[parts.length - 1] : inputEl.value).trim().replace(/^@/, '');
       if (!current) return;
       try {
-        const r = await api.get('spotlight', { query: `@${current}` });
+        const r = await api.peek('spotlight', { query: `@${current}` });
         const prefix = multiple ? parts.slice(0, -1).map((p) => p.trim()).filter(Boolean) : [];
         replace(datalist, r.users.filter((u) => u._id !== store.uid).map((u) => h('option', { value: [...prefix, u.username].join(', ') }, u.name || u.username)));
       } catch {

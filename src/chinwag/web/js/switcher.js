@@ -35,7 +35,7 @@ export function quickSwitcher() {
     draw();
     if (!q) return;
     try {
-      const r = await api.get('spotlight', { query: q });
+      const r = await api.peek('spotlight', { query: q });
       if (input.value.trim().toLowerCase().replace(/^[#@]/, '') !== q) return;
       const have = new Set(subs.map((s) => s.rid));
       for (const room of r.rooms) {
