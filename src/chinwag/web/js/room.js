@@ -315,6 +315,8 @@ export class RoomView {
   // ---- loading ---------------------------------------------------------------------------
 
   async load(msgId) {
+    // A room hidden from the sidebar comes back when it is opened, as in Rocket.Chat.
+    if (this.sub && this.sub.open === false) store.ddp.call('openRoom', this.rid).then(() => store.syncChanges()).catch(() => null);
     this.loading = true;
     try {
       if (msgId) await this.loadAround(msgId);
