@@ -43,6 +43,13 @@ export function modal(title, content, { onClose, wide } = {}) {
   dialog.addEventListener('click', (e) => {
     if (e.target === dialog) close(); // a click on the backdrop
   });
+  // A search box would take Esc for clearing itself; in a dialog Esc always closes.
+  dialog.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !e.defaultPrevented) {
+      e.preventDefault();
+      close();
+    }
+  });
   document.body.append(dialog);
   dialog.showModal();
   return { dialog, close };
