@@ -39,7 +39,7 @@ class Story:
 
 
 @pytest.fixture(scope="module")
-def story(server: Server, browser: Browser) -> Iterator[Story]:
+def story(browser: Browser, server: Server) -> Iterator[Story]:
     contexts: list[BrowserContext] = []
 
     def page() -> Page:
