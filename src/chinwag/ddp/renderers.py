@@ -52,44 +52,51 @@ def _notify_user(uid: str, kind: str, *args: object) -> tuple[str, str, str, lis
     return (f"user:{uid}", "stream-notify-user", f"{uid}/{kind}", list(args))
 
 
-async def message_changed(deps: Deps, event: Event) -> Frames:
+async def message_changed(hub: StreamHub, event: Event) -> Frames:
     """A new, edited, reacted-to or pinned message: clients upsert it by _id. A new one also
     notifies the people it is for (the other side of a direct message, those mentioned)."""
     assert isinstance(event, MessageSent | MessageUpdated | ReactionChanged | MessagePinned)
-    async with deps.reader() as uow:
+    topic = f"room:{event.room_id}"
+    notifying = isinstance(event, MessageSent) and bool(hub.listening_users())
+    if not hub.listening(topic) and not notifying:
+        return []  # nobody here would hear it: no read, no serialization
+    async with hub.deps.reader() as uow:
         message = await uow.messages.find_message(event.message_id)
     if message is None:
         return []
-    body = serialize_message(message, date=date)
-    frames: Frames = [(f"room:{event.room_id}", "stream-room-messages", event.room_id, [body])]
-    if isinstance(event, MessageSent) and message.type is None:
-        frames += await _notifications(deps, message, event.direct)
+    frames: Frames = []
+    if hub.listening(topic):
+        body = serialize_message(message, date=date)
+        frames.append((topic, "stream-room-messages", event.room_id, [body]))
+    if isinstance(event, MessageSent) and notifying and message.type is None:
+        frames += await _notifications(hub, message, event.direct)
     return frames
 
 
-async def _notifications(deps: Deps, message: Message, direct: bool) -> Frames:
-    """`<uid>/notification` for each member the message is for, as Rocket.Chat's desktop
+async def _notifications(hub: StreamHub, message: Message, direct: bool) -> Frames:
+    """`<uid>/notification` for each member here the message is for, as Rocket.Chat's desktop
     notifications: every other member of a direct message; in rooms, those mentioned by
-    name, and everyone (@all) or everyone present (@here) in rooms up to
-    Notifications_Max_Room_Members."""
-    named = {m.id for m in message.mentions if m.type == "user"}
-    groups = {m.username for m in message.mentions if m.username in ("all", "here")}
-    if not direct and not named and not groups:
+    name, and everyone (@all) or everyone connected (@here) in rooms of up to
+    Notifications_Max_Room_Members. Only users with a socket here are looked up, so the
+    cost follows who is connected, not the size of the room."""
+    connected = hub.listening_users() - {message.author.id}
+    named = {m.id for m in message.mentions if m.type == "user"} & connected
+    everyone = any(m.username in ("all", "here") for m in message.mentions)
+    if not direct and not named and not everyone:
         return []
-    async with deps.reader() as uow:
+    async with hub.deps.reader() as uow:
         room = await uow.rooms.find_room(message.room_id)
         if room is None:
             return []
-        recipients: set[str] = set(room.dm_user_ids) if direct else set()
-        if named:
-            recipients |= set(await uow.rooms.members_among(room.id, list(named)))
-        if groups and room.users_count <= deps.settings.int("Notifications_Max_Room_Members"):
-            present = () if "all" in groups else ("online", "away", "busy")
-            ids, _ = await uow.rooms.list_member_ids(room.id, statuses=present)
-            recipients |= set(ids)
-    recipients.discard(message.author.id)
-    if not recipients:
-        return []
+        if direct:
+            candidates = set(room.dm_user_ids) & connected
+        elif everyone and room.users_count <= hub.deps.settings.int(
+            "Notifications_Max_Room_Members"
+        ):
+            candidates = connected
+        else:
+            candidates = named
+        recipients = await uow.rooms.members_among(room.id, sorted(candidates))
     notice = _notification(message, room)
     return [_notify_user(uid, "notification", notice) for uid in sorted(recipients)]
 
@@ -113,31 +120,33 @@ def _notification(message: Message, room: Room) -> dict[str, object]:
     }
 
 
-async def message_deleted(deps: Deps, event: Event) -> Frames:
+async def message_deleted(hub: StreamHub, event: Event) -> Frames:
     assert isinstance(event, MessageDeleted)
     if event.placeholder:  # a thread's first message stays, shown as removed
-        return await message_changed(deps, MessageUpdated(event.room_id, event.message_id))
+        return await message_changed(hub, MessageUpdated(event.room_id, event.message_id))
     name = f"{event.room_id}/deleteMessage"
     return [(f"room:{event.room_id}", "stream-notify-room", name, [{"_id": event.message_id}])]
 
 
-async def history_cleaned(deps: Deps, event: Event) -> Frames:
+async def history_cleaned(hub: StreamHub, event: Event) -> Frames:
     assert isinstance(event, RoomHistoryCleaned)
     name = f"{event.room_id}/deleteMessageBulk"
     args = [{"rid": event.room_id, "ids": list(event.message_ids)}]
     return [(f"room:{event.room_id}", "stream-notify-room", name, args)]
 
 
-async def membership_changed(deps: Deps, event: Event) -> Frames:
+async def membership_changed(hub: StreamHub, event: Event) -> Frames:
     """A member's own view of a room changed: their sidebar updates from these."""
     assert isinstance(
         event, UserJoinedRoom | SubscriptionChanged | UserLeftRoom | UserRemovedFromRoom
     )
     uid = event.user_id
+    if not hub.listening(f"user:{uid}"):
+        return []
     if isinstance(event, UserLeftRoom | UserRemovedFromRoom):
         gone = {"rid": event.room_id, "u": {"_id": uid}}
         return [_notify_user(uid, "subscriptions-changed", "removed", gone)]
-    async with deps.reader() as uow:
+    async with hub.deps.reader() as uow:
         room = await uow.rooms.find_room(event.room_id)
         subscription = await uow.rooms.find_subscription(event.room_id, uid)
     if room is None or subscription is None:
@@ -150,19 +159,22 @@ async def membership_changed(deps: Deps, event: Event) -> Frames:
     return frames
 
 
-async def room_changed(deps: Deps, event: Event) -> Frames:
+async def room_changed(hub: StreamHub, event: Event) -> Frames:
     """A room's settings changed: each member's sidebar gets the room anew."""
     assert isinstance(event, RoomUpdated)
-    async with deps.reader() as uow:
-        room = await uow.rooms.find_room(event.room_id)
-        member_ids = await uow.rooms.list_subscriber_ids(event.room_id) if room else []
-    if room is None:
+    connected = hub.listening_users()
+    if not connected:
         return []
-    shaped = (await rooms_json(deps, [room], date=date))[0]
+    async with hub.deps.reader() as uow:
+        room = await uow.rooms.find_room(event.room_id)
+        member_ids = await uow.rooms.members_among(event.room_id, sorted(connected))
+    if room is None or not member_ids:
+        return []
+    shaped = (await rooms_json(hub.deps, [room], date=date))[0]
     return [_notify_user(uid, "rooms-changed", "updated", shaped) for uid in member_ids]
 
 
-async def room_deleted(deps: Deps, event: Event) -> Frames:
+async def room_deleted(hub: StreamHub, event: Event) -> Frames:
     assert isinstance(event, RoomDeleted)
     frames: Frames = []
     for uid in event.user_ids:
@@ -172,7 +184,7 @@ async def room_deleted(deps: Deps, event: Event) -> Frames:
     return frames
 
 
-async def user_typing(deps: Deps, event: Event) -> Frames:
+async def user_typing(hub: StreamHub, event: Event) -> Frames:
     assert isinstance(event, UserTyping)
     topic, typing = f"room:{event.room_id}", bool(event.activities)
     return [
@@ -186,7 +198,7 @@ async def user_typing(deps: Deps, event: Event) -> Frames:
     ]
 
 
-async def user_status(deps: Deps, event: Event) -> Frames:
+async def user_status(hub: StreamHub, event: Event) -> Frames:
     """user-status to every signed-in socket, and stream-user-presence to those watching."""
     assert isinstance(event, UserStatusChanged)
     number = STATUS_NUMBERS.get(event.status, 0)
@@ -198,16 +210,19 @@ async def user_status(deps: Deps, event: Event) -> Frames:
     ]
 
 
-async def user_updated(deps: Deps, event: Event) -> Frames:
+async def user_updated(hub: StreamHub, event: Event) -> Frames:
     """The user's own sockets get their document anew (Meteor's `users` collection and
     Rocket.Chat's userData); everyone hears of a new name or avatar."""
     assert isinstance(event, UserUpdated)
-    async with deps.reader() as uow:
+    public = bool({"name", "username", "avatar_etag"} & set(event.fields))
+    if not hub.listening(f"user:{event.user_id}") and not (public and hub.listening("logged")):
+        return []
+    async with hub.deps.reader() as uow:
         user = await uow.users.find_by_id(event.user_id)
     if user is None:
         return []
     uid = user.id
-    own = own_document(deps, user)
+    own = own_document(hub.deps, user)
     frames: Frames = [
         (f"user:{uid}", OWN_USER, uid, [own]),
         _notify_user(uid, "userData", {"type": "updated", "id": uid, "diff": own, "unset": {}}),
@@ -221,18 +236,20 @@ async def user_updated(deps: Deps, event: Event) -> Frames:
     return frames
 
 
-async def user_deleted(deps: Deps, event: Event) -> Frames:
+async def user_deleted(hub: StreamHub, event: Event) -> Frames:
     assert isinstance(event, UserDeleted)
     gone = {"userId": event.user_id}
     return [("logged", "stream-notify-logged", "Users:Deleted", [gone])]
 
 
-async def role_changed(deps: Deps, event: Event) -> Frames:
+async def role_changed(hub: StreamHub, event: Event) -> Frames:
     """roles-change when a role is given or taken: {type, _id: role, u, scope}."""
     assert isinstance(event, RoleChanged)
     if event.user_id is None or event.action not in ("added", "removed"):
         return []
-    async with deps.reader() as uow:
+    if not hub.listening("logged"):
+        return []
+    async with hub.deps.reader() as uow:
         user = await uow.users.find_by_id(event.user_id)
     if user is None:
         return []
@@ -246,10 +263,12 @@ async def role_changed(deps: Deps, event: Event) -> Frames:
     return [("logged", "stream-notify-logged", "roles-change", [change])]
 
 
-async def permissions_changed(deps: Deps, event: Event) -> Frames:
+async def permissions_changed(hub: StreamHub, event: Event) -> Frames:
     assert isinstance(event, PermissionsChanged)
+    if not hub.listening("logged"):
+        return []
     wanted = set(event.permission_ids)
-    async with deps.reader() as uow:
+    async with hub.deps.reader() as uow:
         found = [p for p in await uow.config.list_permissions() if p.id in wanted]
     return [
         ("logged", "stream-notify-logged", "permissions-changed", ["updated", shaped])
@@ -257,21 +276,21 @@ async def permissions_changed(deps: Deps, event: Event) -> Frames:
     ]
 
 
-async def user_signalled(deps: Deps, event: Event) -> Frames:
+async def user_signalled(hub: StreamHub, event: Event) -> Frames:
     assert isinstance(event, UserSignalled)
     topic = f"user:{event.user_id}"
     return [(topic, "stream-notify-user", event.event_name, list(event.args))]
 
 
-async def setting_changed(deps: Deps, event: Event) -> Frames:
+async def setting_changed(hub: StreamHub, event: Event) -> Frames:
     assert isinstance(event, SettingChanged)
     if not event.public:
         return []
-    setting = {"_id": event.setting_id, "value": deps.settings.get(event.setting_id)}
+    setting = {"_id": event.setting_id, "value": hub.deps.settings.get(event.setting_id)}
     return [("all", "stream-notify-all", "public-settings-changed", ["updated", setting])]
 
 
-async def logged_out(deps: Deps, event: Event) -> Frames:
+async def logged_out(hub: StreamHub, event: Event) -> Frames:
     assert isinstance(event, UserLoggedOut)
     return [_notify_user(event.user_id, "force_logout")]
 

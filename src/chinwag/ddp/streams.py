@@ -20,9 +20,10 @@ from chinwag.events.types import (
     UserRemovedFromRoom,
 )
 
-# How a stream frame for `event` is built: (topic, stream, eventName, args) tuples.
+# How a stream frame for `event` is built: (topic, stream, eventName, args) tuples. A renderer
+# gets the hub to skip work nobody in this process would hear.
 Frames = list[tuple[str, str, str, list[Any]]]
-Renderer = Callable[[Deps, Event], Awaitable[Frames]]
+Renderer = Callable[["StreamHub", Event], Awaitable[Frames]]
 
 # The pseudo-stream of a logged-in user's own document in Meteor's `users` collection:
 # a frame for it carries the user id as eventName and the changed fields as args[0].
@@ -150,12 +151,19 @@ class StreamHub:
     def listeners(self, topic: str) -> list[Listener]:
         return list(self._by_topic.get(topic, {}).values())
 
+    def listening(self, topic: str) -> bool:
+        return topic in self._by_topic
+
+    def listening_users(self) -> set[str]:
+        """Ids of the users with a socket here listening on their own topic."""
+        return {t[5:] for t in self._by_topic if t.startswith("user:")}
+
     async def on_event(self, event: Event) -> None:
         self._revoke(event)
         renderer = self._renderers.get(type(event))
         if renderer is None:
             return
-        for topic, stream, event_name, args in await renderer(self.deps, event):
+        for topic, stream, event_name, args in await renderer(self, event):
             self.publish(topic, stream, event_name, args)
 
     def _revoke(self, event: Event) -> None:

@@ -275,13 +275,10 @@ class RoomRepo:
         )
         await self.conn.execute(subscriptions.delete().where(subscriptions.c.user_id == user_id))
 
-    async def list_subscriber_ids(self, room_id: str) -> list[str]:
-        """Every member's id, unordered (for fan-out to their own sockets)."""
-        query = sa.select(subscriptions.c.user_id).where(subscriptions.c.room_id == room_id)
-        return list((await self.conn.execute(query)).scalars())
-
     async def members_among(self, room_id: str, user_ids: Sequence[str]) -> list[str]:
         """Which of these users belong to the room."""
+        if not user_ids:
+            return []
         query = sa.select(subscriptions.c.user_id).where(
             subscriptions.c.room_id == room_id, subscriptions.c.user_id.in_(list(user_ids))
         )
