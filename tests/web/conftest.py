@@ -70,8 +70,19 @@ class Server:
         self.proc = None
 
 
+def require_chromium() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium); "
+            "CI installs it"
+        )
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    # Skips before starting anything; and the PostgreSQL leg's database is made here with
+    # asyncio.run, which must happen before Playwright's sync API holds the event loop.
+    require_chromium()
     live = Server(tmp_path_factory.mktemp("web"), {**store_env(), **STORY_ENV})
     live.start()
     try:
@@ -82,11 +93,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip(
-            f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium); "
-            "CI installs it"
-        )
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

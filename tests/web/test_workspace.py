@@ -39,7 +39,7 @@ class Story:
 
 
 @pytest.fixture(scope="module")
-def story(browser: Browser, server: Server) -> Iterator[Story]:
+def story(server: Server, browser: Browser) -> Iterator[Story]:
     contexts: list[BrowserContext] = []
 
     def page() -> Page:
