@@ -1,5 +1,5 @@
-"""`python -m bench rest|post|history|realtime|limits [options]`: run a scenario against a
-fresh server, print a Markdown table, and write JSON under bench/results/."""
+"""`python -m bench rest|post|history|realtime|limits|web [options]`: run a scenario against
+a fresh server, print a Markdown table, and write JSON under bench/results/."""
 
 import argparse
 import json
@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import history, limits, post, realtime, rest
+from bench import history, limits, post, realtime, rest, web
 from bench.server import chinwag
 
 RESULTS = Path(__file__).parent / "results"
@@ -26,6 +26,7 @@ def main() -> None:
     history.add_arguments(scenarios.add_parser("history", help=history.__doc__))
     realtime.add_arguments(scenarios.add_parser("realtime", help=realtime.__doc__))
     limits.add_arguments(scenarios.add_parser("limits", help=limits.__doc__))
+    web.add_arguments(scenarios.add_parser("web", help=web.__doc__))
     for sub in scenarios.choices.values():
         sub.add_argument(
             "--database-url",
@@ -51,6 +52,8 @@ def main() -> None:
         with chinwag(args.database_url, args.bcrypt_rounds) as server:
             report["rows"] = rest.run(server, args.seconds, args.concurrency)
             report["server_peak_rss_mb"] = round(server.peak_rss_mb(), 1)
+    elif args.scenario == "web":
+        report |= web.run(args)
     else:
         scenario = {"post": post, "history": history, "realtime": realtime, "limits": limits}
         report |= scenario[args.scenario].run(args)
@@ -82,6 +85,8 @@ def _commit() -> str:
 
 
 def _markdown(report: dict[str, Any]) -> str:
+    if report["scenario"] == "web":
+        return web.markdown(report)
     head = "| case | req/s | median ms | p99 ms | errors | server CPU % | server RSS MB |"
     lines = [head, "|---|---:|---:|---:|---:|---:|---:|"]
     for r in report["rows"]:

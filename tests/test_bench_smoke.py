@@ -67,3 +67,12 @@ def test_bench_limits_measures_each_case_with_limits_off_and_on() -> None:
     cases = [r["case"] for r in report["rows"]]
     assert len(cases) == 6 and {c.rsplit(", ", 1)[1] for c in cases} == {"limits on", "limits off"}
     assert all(r["requests_per_s"] > 0 and r["errors"] == 0 for r in report["rows"])
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
+def test_bench_web_opens_a_room_cold_and_warm() -> None:
+    report = _bench("web", "--runs", "1", "--rooms", "1")
+    assert [r["case"] for r in report["rows"]] == ["cold: new profile, signed in", "warm: reload"]
+    cold, warm = report["rows"]
+    assert cold["median_ms"] > 0 and cold["http_kb"] > warm["http_kb"]  # assets come cached
+    assert list(cold["steps_median_ms"]) == ["html", "start", "settings", "me", "synced", "history"]

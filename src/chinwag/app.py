@@ -44,6 +44,7 @@ from chinwag.http.v1 import (
     two_factor,
     users,
 )
+from chinwag.http.web import WebClient
 from chinwag.mail.sender import MailSender
 from chinwag.mail.smtp import SmtpTransport
 from chinwag.pubsub.memory import MemoryBus
@@ -148,4 +149,5 @@ def create_app(
     rooms_sections = (channels, channels_members, channels_settings, dm, rooms, subscriptions)
     for section in (*sections, *rooms_sections, chat, chat_read):
         app.include_router(section.router)
+    WebClient().mount(app)
     return app

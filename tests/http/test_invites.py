@@ -177,6 +177,18 @@ async def test_remove_invite_answers_bare_true_and_kills_the_link(
     assert_error(r, 400, "invalid-invitation-id")
 
 
+async def test_a_live_token_names_the_room_it_leads_to(
+    client: httpx.AsyncClient, alice: Persona, team: Room
+) -> None:
+    invite = await create_invite(client, alice, team.id)
+    r = await client.post("/api/v1/validateInviteToken", json={"token": invite["_id"]})
+    assert r.json() == {
+        "valid": True,
+        "room": {"rid": team.id, "name": "team", "t": "p"},
+        "success": True,
+    }
+
+
 async def test_validate_needs_no_login_and_never_errors(
     client: httpx.AsyncClient, alice: Persona, team: Room
 ) -> None:

@@ -151,14 +151,14 @@ async def live_invite(deps: Deps, uow: UnitOfWork, token: str) -> tuple[Invite, 
     return invite, room
 
 
-async def validate_invite_token(deps: Deps, token: str) -> bool:
-    """Whether a token would let someone in right now; never raises."""
+async def validate_invite_token(deps: Deps, token: str) -> Room | None:
+    """The room a token would let someone into right now, or None; never raises."""
     async with deps.reader() as uow:
         try:
-            await live_invite(deps, uow, token)
+            _, room = await live_invite(deps, uow, token)
         except ChinwagError:
-            return False
-    return True
+            return None
+    return room
 
 
 async def redeem_invite(

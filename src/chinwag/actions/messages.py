@@ -21,7 +21,7 @@ from chinwag.domain.models import (
     Subscription,
     User,
 )
-from chinwag.events.types import MessageSent
+from chinwag.events.types import MessageSent, MessageUpdated
 from chinwag.storage.uow import UnitOfWork
 
 # Rocket.Chat's mention patterns: after start, space or markup, a name of its allowed characters.
@@ -94,7 +94,8 @@ def require_not_archived(room: Room) -> None:
 
 
 async def send_message(deps: Deps, actor: User, new: NewMessage) -> Message:
-    """Post a user's message. Emits MessageSent after commit."""
+    """Post a user's message. Emits MessageSent after commit, and MessageUpdated for the first
+    message of the thread a reply joins (its reply count changed)."""
     _check_content(deps, actor, new)
     async with deps.uow() as uow:
         room = await uow.rooms.find_room(new.room_id)
@@ -184,6 +185,8 @@ async def insert_message(
             direct=room.type == RoomType.DIRECT,
         )
     )
+    if thread_id:  # the thread's first message now counts one more reply
+        uow.emit(MessageUpdated(room_id=room.id, message_id=thread_id))
     message = await uow.messages.find_message(message_id)
     assert message is not None
     return message

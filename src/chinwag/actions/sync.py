@@ -49,6 +49,15 @@ async def search_messages(
         return await uow.messages.search([room.id], text, offset, count)
 
 
+async def search_my_rooms(
+    deps: Deps, actor: User, text: str, offset: int, count: int
+) -> list[Message]:
+    """messageSearch without a room: the same search over every room the caller is in."""
+    async with deps.reader() as uow:
+        room_ids = await uow.rooms.list_room_ids_of(actor.id)
+        return await uow.messages.search(room_ids, text, offset, count)
+
+
 async def list_room_messages(
     deps: Deps,
     actor: User,

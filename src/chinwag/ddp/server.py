@@ -23,6 +23,7 @@ from chinwag.ddp.methods import (  # noqa: F401
     messages,
     room_settings,
     rooms,
+    search,
     streams,
     two_factor,
 )

@@ -1,5 +1,6 @@
 """The pages mailed links open, until the web client serves its own: choose a new password
-(/reset-password/<token>), confirm an address (/verify-email/<token>), sign up (/register).
+(/reset-password/<token>) and confirm an address (/verify-email/<token>); sign-up links
+(/register) open the web client.
 
 Plain HTML with a few lines of script and no framework; the script is pinned by its hash in
 the Content-Security-Policy, and the token in the path never leaves in a Referer header."""
@@ -168,29 +169,3 @@ async def verify_email_page(token: str, deps: DepsDep) -> HTMLResponse:
         return _page(TEXT["verify.title"], f"<p>{_e(TEXT['verify.failed'])}</p>", status=400)
     done = TEXT["verify.done"].format(email=user.email or "")
     return _page(TEXT["verify.title"], f"<p>{_e(done)}</p>")
-
-
-def _register_form(endpoint: str, secret: str | None) -> HTMLResponse:
-    fields = "".join(
-        (
-            _field("username", TEXT["register.username"], "text", "username"),
-            _field("name", TEXT["register.name"], "text", "name"),
-            _field("email", TEXT["register.email"], "email", "email"),
-            _field("password", TEXT["register.password"], "password", "new-password"),
-        )
-    )
-    extra = f'data-secret="{_e(secret)}"' if secret else ""
-    form = _form(
-        "register", endpoint, fields, TEXT["register.submit"], TEXT["register.done"], extra
-    )
-    return _page(TEXT["register.title"], form, script=True)
-
-
-@router.get("/register")
-async def register_page() -> HTMLResponse:
-    return _register_form("api/v1/users.register", None)
-
-
-@router.get("/register/{secret}")
-async def register_secret_page(secret: str) -> HTMLResponse:
-    return _register_form("../api/v1/users.register", secret)

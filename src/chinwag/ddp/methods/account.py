@@ -1,5 +1,6 @@
 """login, logout, and status methods."""
 
+import time
 from typing import Any
 
 from chinwag.actions.auth import Session, log_in, logout
@@ -52,6 +53,7 @@ async def logout_method(ctx: MethodContext, params: list[Any]) -> None:
 async def presence_online(ctx: MethodContext, params: list[Any]) -> bool:
     ctx.user  # noqa: B018  (signed-in callers only)
     ctx.connection.idle_away = False
+    ctx.connection.last_active = time.monotonic()  # a client saying its person is active
     await ctx.set_presence(Status.ONLINE)
     return True
 

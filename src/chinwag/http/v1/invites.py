@@ -82,15 +82,21 @@ async def use_invite_token_(body: TokenBody, caller: CallerDep) -> Response:
     return ok(room=invite_room(room))
 
 
-@router.post("/validateInviteToken", summary="Whether an invite token is live (no login needed)")
+@router.post(
+    "/validateInviteToken",
+    summary="Whether an invite token is live, and the room it leads to (no login needed)",
+)
 async def validate_invite_token_(request: Request, deps: DepsDep) -> Response:
     try:
         body = orjson.loads(await request.body() or b"{}")
     except orjson.JSONDecodeError:
         body = None  # this endpoint answers, it never errors
     token = body.get("token") if isinstance(body, dict) else None
-    valid = isinstance(token, str) and await validate_invite_token(deps, token)
-    return ok(valid=valid)
+    room = await validate_invite_token(deps, token) if isinstance(token, str) else None
+    if room is None:
+        return ok(valid=False)
+    # Whoever holds the link may see where it leads: the sign-up page names the room.
+    return ok(valid=True, room=invite_room(room))
 
 
 @router.get("/invites.uses", summary="Who came in through an invite link (user administrators)")
