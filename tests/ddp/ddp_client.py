@@ -76,3 +76,21 @@ async def rest_login(server_url: str, user: str, password: str) -> dict[str, str
     body = await rest(server_url, "POST", "/login", json={"user": user, "password": password})
     data = body["data"]
     return {"X-User-Id": data["userId"], "X-Auth-Token": data["authToken"]}
+
+
+async def make_user(server_url: str, admin: dict[str, str], name: str) -> dict[str, str]:
+    """A new user (password `<name>-pass-1`), logged in over REST."""
+    made = await rest(
+        server_url,
+        "POST",
+        "/users.create",
+        headers=admin,
+        json={
+            "email": f"{name}@example.com",
+            "name": name.title(),
+            "password": f"{name}-pass-1",
+            "username": name,
+        },
+    )
+    assert made["success"], made
+    return await rest_login(server_url, name, f"{name}-pass-1")

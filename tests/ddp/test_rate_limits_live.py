@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.clients.live import ADMIN
-from tests.ddp.ddp_client import connect, digest, rest, rest_login
+from tests.ddp.ddp_client import connect, digest, make_user, rest, rest_login
 
 pytestmark = pytest.mark.e2e
 
@@ -35,23 +35,6 @@ async def admin(server_url: str) -> AsyncIterator[dict[str, str]]:
             "Block_Multiple_Failed_Logins_Enabled": False,
         },
     )
-
-
-async def make_user(server_url: str, admin: dict[str, str], name: str) -> dict[str, str]:
-    made = await rest(
-        server_url,
-        "POST",
-        "/users.create",
-        headers=admin,
-        json={
-            "email": f"{name}@example.com",
-            "name": name,
-            "password": f"{name}-pass-1",
-            "username": name,
-        },
-    )
-    assert made["success"], made
-    return await rest_login(server_url, name, f"{name}-pass-1")
 
 
 async def test_a_method_called_too_often_is_refused(server_url: str, admin: dict[str, str]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.clients.live import ADMIN
-from tests.ddp.ddp_client import DdpClient, connect, digest, rest, rest_login
+from tests.ddp.ddp_client import DdpClient, connect, digest, make_user, rest, rest_login
 
 pytestmark = pytest.mark.e2e
 
@@ -24,24 +24,6 @@ def changed_on(collection: str, event_name: str | None = None, text: str | None 
         return event_name is None or m["fields"].get("eventName") == event_name
 
     return match
-
-
-async def make_user(server_url: str, admin: dict[str, str], name: str) -> dict[str, str]:
-    """A new user (password `<name>-pass-1`), logged in over REST."""
-    made = await rest(
-        server_url,
-        "POST",
-        "/users.create",
-        headers=admin,
-        json={
-            "email": f"{name}@example.com",
-            "name": name.title(),
-            "password": f"{name}-pass-1",
-            "username": name,
-        },
-    )
-    assert made["success"], made
-    return await rest_login(server_url, name, f"{name}-pass-1")
 
 
 async def log_in(client: DdpClient, headers: dict[str, str]) -> str:
