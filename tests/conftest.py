@@ -4,6 +4,7 @@ set), the app behind an in-process HTTP client, and personas that register and l
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,10 +113,12 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
     )
 
 
-@pytest.fixture
-async def deps(
+@asynccontextmanager
+async def opened_deps(
     config: Config, sqlite_template: Path | None, pg_migrated: bool
 ) -> AsyncIterator[Deps]:
+    """A bootstrapped workspace for `config`: a copy of the SQLite template, or the test
+    PostgreSQL database emptied."""
     if sqlite_template is not None:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         shutil.copy(sqlite_template, config.data_dir / "chinwag.db")
@@ -123,8 +126,18 @@ async def deps(
     if pg_migrated:
         await _truncate(deps)
     await bootstrap(deps)
-    yield deps
-    await deps.db.dispose()
+    try:
+        yield deps
+    finally:
+        await deps.db.dispose()
+
+
+@pytest.fixture
+async def deps(
+    config: Config, sqlite_template: Path | None, pg_migrated: bool
+) -> AsyncIterator[Deps]:
+    async with opened_deps(config, sqlite_template, pg_migrated) as opened:
+        yield opened
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from fastapi import FastAPI
 
 from chinwag.actions.deps import Deps
 from chinwag.actions.notices import log_security_notices
-from chinwag.app import build_deps, create_app
+from chinwag.app import create_app
 from chinwag.settings import Config
-from tests.conftest import PG_URL, RELAXED_LIMITS, Persona, _truncate, assert_error, sign_up
+from tests.conftest import PG_URL, RELAXED_LIMITS, Persona, assert_error, opened_deps, sign_up
 from tests.conftest_helpers import set_setting
 
 API = "/api/v1"
@@ -25,25 +25,14 @@ async def default_deps(
 ) -> AsyncIterator[Deps]:
     """A workspace with Chinwag's own registration defaults: nothing forced open. (Rate limits
     are relaxed as everywhere in the tests: every test client shares one address.)"""
-    import shutil
-
-    from chinwag.actions.bootstrap import bootstrap
-
     config = Config(
         data_dir=tmp_path / "data",
         database_url=PG_URL,
         bcrypt_rounds=4,
         overwrite_settings=dict(RELAXED_LIMITS),
     )
-    if sqlite_template is not None:
-        config.data_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy(sqlite_template, config.data_dir / "chinwag.db")
-    deps = build_deps(config)
-    if pg_migrated:
-        await _truncate(deps)
-    await bootstrap(deps)
-    yield deps
-    await deps.db.dispose()
+    async with opened_deps(config, sqlite_template, pg_migrated) as deps:
+        yield deps
 
 
 @pytest.fixture
