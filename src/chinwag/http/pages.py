@@ -29,16 +29,6 @@ TEXT = {
     "verify.title": "Email address verification",
     "verify.done": "Thank you: your email address {email} is verified. You can sign in now.",
     "verify.failed": "This link has expired or was already used. Ask for a new one.",
-    "register.title": "Create your account",
-    "register.username": "Username",
-    "register.name": "Name",
-    "register.email": "Email",
-    "register.password": "Password",
-    "register.submit": "Sign up",
-    "register.done": (
-        "Your account is ready. If the workspace asks you to confirm your address, "
-        "a mail with a link is on its way."
-    ),
     "failed": "That did not work: ",
 }
 
@@ -87,20 +77,9 @@ const reset = async () => {
   form.hidden = true;
   say(form.dataset.done);
 };
-const register = async () => {
-  const f = form.elements;
-  const secret = form.dataset.secret;
-  const body = {username: f.username.value, name: f.name.value, email: f.email.value,
-    pass: f.password.value};
-  if (secret) body.secretURL = secret;
-  const answer = await post(form.dataset.endpoint, body);
-  if (!answer.success) return say(form.dataset.failed + (answer.error || ''));
-  form.hidden = true;
-  say(form.dataset.done);
-};
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  (form.dataset.action === 'reset' ? reset() : register()).catch((e) => say(String(e)));
+  reset().catch((e) => say(String(e)));
 });
 """
 SCRIPT_HASH = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
