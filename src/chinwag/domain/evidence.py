@@ -13,7 +13,9 @@ MANIFEST = "manifest.json"
 
 def document(value: object) -> bytes:
     """One evidence file: indented JSON with sorted keys, so equal content hashes equally."""
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
+    return orjson.dumps(
+        value, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+    )
 
 
 def sha256(content: bytes) -> str:
