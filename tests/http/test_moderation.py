@@ -406,3 +406,24 @@ async def test_logins_are_kept_with_address_and_agent_then_pruned(
             await uow.conn.execute(sa.select(sa.func.count()).select_from(login_events))
         ).scalar()
     assert count == 0
+
+
+async def test_admin_actions_on_accounts_and_permissions_are_audited(
+    client: httpx.AsyncClient, admin: Persona, alice: Persona
+) -> None:
+    await send(client, admin, "users.setActiveStatus", userId=alice.id, activeStatus=False)
+    await send(client, admin, "users.update", userId=alice.id, data={"password": "n3w-Pass-w0rd!x"})
+    await send(
+        client,
+        admin,
+        "permissions.update",
+        permissions=[{"_id": "view-moderation-console", "roles": ["admin", "moderator"]}],
+    )
+    entries = (await get(client, admin, "audit.list", target=alice.id))["entries"]
+    actions = [e["action"] for e in entries]
+    assert actions == ["users.update", "users.setActiveStatus"]
+    assert entries[1]["before"] == {"active": True} and entries[1]["after"] == {"active": False}
+    assert entries[0]["after"] == {"password": "********"}
+    permission = (await get(client, admin, "audit.list", action="permissions.update"))["entries"]
+    assert permission[0]["before"] == {"roles": ["admin"]}
+    assert permission[0]["after"] == {"roles": ["admin", "moderator"]}

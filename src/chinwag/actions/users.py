@@ -9,9 +9,11 @@ from typing import Any
 
 from chinwag.actions.access import can, require_permission
 from chinwag.actions.accounts import NewUser, hash_password, insert_user, validate_username
+from chinwag.actions.audit import record_audit
 from chinwag.actions.auth import end_all_sessions
 from chinwag.actions.deps import Deps
 from chinwag.actions.passwords import password_matches, require_allowed_password
+from chinwag.domain.audit import Origin
 from chinwag.domain.errors import ChinwagError, Forbidden, invalid_user, not_allowed
 from chinwag.domain.models import Subscription, User, UserType
 from chinwag.domain.passwords import sha256_hex
@@ -212,13 +214,28 @@ async def apply_active(
 
 
 async def set_active_status(
-    deps: Deps, actor: User, user_id: str, active: bool, confirm_relinquish: bool = False
+    deps: Deps,
+    actor: User,
+    user_id: str,
+    active: bool,
+    confirm_relinquish: bool = False,
+    origin: Origin | None = None,
 ) -> User:
     """users.setActiveStatus: approve a waiting account, or lock one out."""
     require_can_change_active(deps, actor)
     async with deps.uow() as uow:
         user = await find_user(uow, UserSelector(user_id=user_id))
         await apply_active(deps, uow, user, active, confirm_relinquish)
+        await record_audit(
+            deps,
+            uow,
+            actor,
+            "users.setActiveStatus",
+            origin,
+            ("user", user.id),
+            {"active": user.active},
+            {"active": active},
+        )
         updated = await find_user(uow, UserSelector(user_id=user_id))
     return updated
 
@@ -258,13 +275,19 @@ async def _remove_user(deps: Deps, uow: UnitOfWork, user: User, confirm: bool) -
 
 
 async def delete_user(
-    deps: Deps, actor: User, selector: UserSelector, confirm_relinquish: bool = False
+    deps: Deps,
+    actor: User,
+    selector: UserSelector,
+    confirm_relinquish: bool = False,
+    origin: Origin | None = None,
 ) -> None:
     """users.delete: remove an account and its memberships (permission delete-user)."""
     require_permission(deps, actor, "delete-user")
     async with deps.uow() as uow:
         user = await find_user(uow, selector)
         await _remove_user(deps, uow, user, confirm_relinquish)
+        before = {"username": user.username, "email": user.email, "roles": list(user.roles)}
+        await record_audit(deps, uow, actor, "users.delete", origin, ("user", user.id), before)
 
 
 async def _own_password_ok(deps: Deps, user: User, password: str) -> bool:

@@ -24,7 +24,14 @@ from chinwag.actions.users import (
     user_filter_from_query,
 )
 from chinwag.domain.errors import ChinwagError
-from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep, TwoFactorDep, client_ip
+from chinwag.http.auth import (
+    CallerDep,
+    DepsDep,
+    OptionalCallerDep,
+    TwoFactorDep,
+    client_ip,
+    origin_of,
+)
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
 from chinwag.http.v1 import V1
@@ -178,6 +185,7 @@ async def users_update(
     body: UpdateBody,
     caller: CallerDep,
     two_factor: TwoFactorDep,
+    request: Request,
 ) -> Response:
     d = body.data
     user = await update_user(
@@ -201,6 +209,7 @@ async def users_update(
         token=caller.token,
         two_factor=two_factor,
         confirm_relinquish=body.confirmRelinquish,
+        origin=origin_of(request),
     )
     return ok(user=serialize.user_full(user))
 
@@ -215,9 +224,16 @@ class SetActiveStatusBody(BaseModel):
     "/users.setActiveStatus",
     summary="Activate (approve) or deactivate a user (edit-other-user-active-status)",
 )
-async def users_set_active_status(body: SetActiveStatusBody, caller: CallerDep) -> Response:
+async def users_set_active_status(
+    body: SetActiveStatusBody, caller: CallerDep, request: Request
+) -> Response:
     user = await set_active_status(
-        caller.deps, caller.user, body.userId, body.activeStatus, body.confirmRelinquish
+        caller.deps,
+        caller.user,
+        body.userId,
+        body.activeStatus,
+        body.confirmRelinquish,
+        origin_of(request),
     )
     return ok(user={"_id": user.id, "active": user.active})
 
@@ -238,8 +254,11 @@ class DeleteBody(UserParams):
 
 
 @router.post("/users.delete", summary="Delete a user (permission delete-user)")
-async def users_delete(body: DeleteBody, caller: CallerDep) -> Response:
-    await delete_user(caller.deps, caller.user, body.selector(), body.confirmRelinquish)
+async def users_delete(body: DeleteBody, caller: CallerDep, request: Request) -> Response:
+    selector = body.selector()
+    await delete_user(
+        caller.deps, caller.user, selector, body.confirmRelinquish, origin_of(request)
+    )
     return ok()
 
 
