@@ -427,3 +427,28 @@ async def test_admin_actions_on_accounts_and_permissions_are_audited(
     permission = (await get(client, admin, "audit.list", action="permissions.update"))["entries"]
     assert permission[0]["before"] == {"roles": ["admin"]}
     assert permission[0]["after"] == {"roles": ["admin", "moderator"]}
+
+
+async def test_realtime_logins_are_kept_too(
+    client: httpx.AsyncClient, deps: Deps, alice: Persona
+) -> None:
+    message = {
+        "msg": "method",
+        "id": "1",
+        "method": "login",
+        "params": [
+            {
+                "user": {"username": "alice"},
+                "password": {"digest": sha256(PASSWORD.encode()), "algorithm": "sha-256"},
+            }
+        ],
+    }
+    r = await client.post(
+        f"{API}/method.callAnon/login",
+        json={"message": json.dumps(message)},
+        headers={"User-Agent": "ddp-probe/2"},
+    )
+    assert r.status_code == 200 and "error" not in json.loads(r.json()["message"]), r.text
+    async with deps.reader() as uow:
+        rows = await uow.moderation.logins_of([alice.id], None, None)
+    assert [r["method"] for r in rows if r["user_agent"] == "ddp-probe/2"] == ["ddp:password"]
