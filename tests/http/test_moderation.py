@@ -317,6 +317,8 @@ async def test_a_shadow_restricted_user_sees_their_posts_and_nobody_else_does(
         f"{API}/chat.getMessage", params={"msgId": hidden["_id"]}, headers=bob.headers
     )
     assert r.status_code == 400
+    info = await get(client, bob, "channels.info", roomId="GENERAL")
+    assert info["channel"].get("lastMessage", {}).get("_id") != hidden["_id"]
     await send(client, admin, "moderation.restrictUser", userId=alice.id, restricted=False)
     assert hidden["_id"] in [m["_id"] for m in await history(client, bob, "GENERAL")]
 
