@@ -426,6 +426,11 @@ async def test_admin_actions_on_accounts_and_permissions_are_audited(
     assert actions == ["users.update", "users.setActiveStatus"]
     assert entries[1]["before"] == {"active": True} and entries[1]["after"] == {"active": False}
     assert entries[0]["after"] == {"password": "********"}
+    zed = {"username": "zed", "email": "zed@example.com", "password": "Zed-pass-w0rd!", "name": "Z"}
+    made = await send(client, admin, "users.create", **zed)
+    created = (await get(client, admin, "audit.list", action="users.create"))["entries"]
+    assert created[0]["target"]["_id"] == made["user"]["_id"]
+    assert "Zed-pass" not in json.dumps(created)
     permission = (await get(client, admin, "audit.list", action="permissions.update"))["entries"]
     assert permission[0]["before"] == {"roles": ["admin"]}
     assert permission[0]["after"] == {"roles": ["admin", "moderator"]}

@@ -202,6 +202,8 @@ async def create_role(deps: Deps, actor: User, fields: RoleFields) -> Role:
         await _require_free_name(uow, role.name)
         await uow.config.insert_role(role, now)
         uow.emit(RoleChanged(role_id=role.id, action="changed"))
+        after = {"name": role.name, "scope": role.scope, "description": role.description}
+        await record_audit(deps, uow, actor, "roles.create", None, ("role", role.id), None, after)
     return role
 
 
@@ -242,6 +244,16 @@ async def update_role(deps: Deps, actor: User, role_ref: str, fields: RoleFields
             },
         )
         uow.emit(RoleChanged(role_id=role.id, action="changed"))
+        await record_audit(
+            deps,
+            uow,
+            actor,
+            "roles.update",
+            None,
+            ("role", role.id),
+            {"name": role.name, "scope": role.scope, "description": role.description},
+            {"name": updated.name, "scope": updated.scope, "description": updated.description},
+        )
     return updated
 
 
@@ -263,6 +275,8 @@ async def delete_role(deps: Deps, actor: User, role_ref: str) -> None:
                 changed[permission.id] = tuple(r for r in permission.roles if r != role.id)
                 await uow.config.upsert_permission(permission.id, changed[permission.id], now)
         uow.emit(RoleChanged(role_id=role.id, action="deleted"))
+        before = {"name": role.name, "scope": role.scope, "grants": sorted(changed)}
+        await record_audit(deps, uow, actor, "roles.delete", None, ("role", role.id), before)
     await _grants_changed(deps, changed)
 
 

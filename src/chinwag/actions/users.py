@@ -77,7 +77,9 @@ def sees_full_profile(deps: Deps, actor: User, target: User) -> bool:
     return actor.id == target.id or can(deps, actor, "view-full-other-user-info")
 
 
-async def create_user(deps: Deps, actor: User, new: NewUser, password: str) -> User:
+async def create_user(
+    deps: Deps, actor: User, new: NewUser, password: str, origin: Origin | None = None
+) -> User:
     """users.create: an administrator makes an account."""
     require_permission(deps, actor, "create-user")
     if new.roles and "admin" in new.roles:
@@ -90,7 +92,10 @@ async def create_user(deps: Deps, actor: User, new: NewUser, password: str) -> U
         for role in new.roles or ():
             if await uow.config.find_role(role) is None:
                 raise ChinwagError("error-invalid-role", f"Role {role} does not exist")
-        return await insert_user(deps, uow, new, password_hash)
+        user = await insert_user(deps, uow, new, password_hash)
+        after = {"username": user.username, "email": user.email, "roles": list(user.roles)}
+        await record_audit(deps, uow, actor, "users.create", origin, ("user", user.id), None, after)
+        return user
 
 
 def user_filter_from_query(query: dict[str, Any]) -> UserFilter:
@@ -253,6 +258,8 @@ async def deactivate_idle(deps: Deps, actor: User, days_idle: int, role: str) ->
             raise _last_admin()
         await uow.users.deactivate_users(ids, deps.clock.now())
         await uow.tokens.delete_tokens_of_users(ids)
+        after = {"deactivated": ids, "daysIdle": days_idle, "role": role}
+        await record_audit(deps, uow, actor, "users.deactivateIdle", None, None, None, after)
         for user_id in ids:
             uow.emit(UserLoggedOut(user_id=user_id))
             uow.emit(UserUpdated(user_id=user_id, fields=("active",)))

@@ -110,7 +110,7 @@ class CreateBody(BaseModel):
 
 
 @router.post("/users.create", summary="Create a user (permission create-user)")
-async def users_create(body: CreateBody, caller: CallerDep) -> Response:
+async def users_create(body: CreateBody, caller: CallerDep, request: Request) -> Response:
     user = await create_user(
         caller.deps,
         caller.user,
@@ -126,6 +126,7 @@ async def users_create(body: CreateBody, caller: CallerDep) -> Response:
             custom_fields=body.customFields,
         ),
         body.password,
+        origin_of(request),
     )
     return ok(user=serialize.user_full(user))
 
