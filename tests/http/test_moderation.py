@@ -238,9 +238,17 @@ async def test_archiving_and_deleting_rooms(
     info = await get(client, admin, "channels.info", roomId=archived)
     assert info["channel"]["archived"] is True
     deleted = await channel(client, alice, "scam")
-    await send(
+    await post(client, alice, deleted, "send coins")
+    made = await send(client, alice, "rooms.createDiscussion", prid=deleted, t_name="more scam")
+    await post(client, alice, made["discussion"]["_id"], "inside the discussion")
+    done = await send(
         client, admin, "moderation.takedownRoom", roomId=deleted, action="delete", reason="scam"
     )
+    export = await client.get(
+        f"{API}/evidence.export", params={"bundleId": done["bundleId"]}, headers=admin.headers
+    )
+    kept = {m["msg"] for m in json.loads(unzip(export.content)["messages.json"])}
+    assert {"send coins", "inside the discussion"} <= kept
     r = await client.get(f"{API}/channels.info", params={"roomId": deleted}, headers=admin.headers)
     assert r.status_code == 400
     await channel(client, alice, "scam")  # a deleted room's name is free again
