@@ -2,16 +2,22 @@
 shadow-restriction checks add to posting and reading. The same cases run against the code
 before moderation (`--before-src`, a `src` directory of the older checkout, e.g. main's) and
 after (this checkout), in turns: `users.setActiveStatus` (one audit entry each), posting
-with `chat.postMessage`, and reading `channels.history`."""
+with `chat.postMessage`, and reading `channels.history`. Over HTTP against a server by
+default; with `--in-process`, the actions called directly and timed in CPU, which a busy
+machine disturbs less."""
 
 import argparse
 import asyncio
 import json
 import os
+import statistics
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from bench import seed
 from bench.http_load import Request, load
 from bench.limits import _merged
 from bench.rest import row
@@ -25,6 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=6.0, help="measured time per case")
     parser.add_argument("--concurrency", type=int, default=8, help="open connections")
     parser.add_argument("--rounds", type=int, default=2, help="before/after turns")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="call the actions in a worker process and time them in CPU (bench/moderation_worker)",
+    )
+    parser.add_argument("--calls", type=int, default=1000, help="calls per case (--in-process)")
     parser.add_argument(
         "--before-src",
         help="src directory of the code to compare with (omit to measure this checkout only)",
@@ -47,6 +59,8 @@ def _code(src: str | None) -> Iterator[None]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    if args.in_process:
+        return _in_process(args)
     rows: list[dict[str, Any]] = []
     versions = [("before", args.before_src), ("after", None)] if args.before_src else []
     for _ in range(args.rounds):
@@ -94,3 +108,45 @@ def _turn(server: Server, label: str, seconds: float, concurrency: int) -> list[
         result = asyncio.run(load(server.url, requests, seconds, concurrency))
         out.append(row(case, result, server, server.cpu_seconds() - cpu0))
     return out
+
+
+def _in_process(args: argparse.Namespace) -> dict[str, Any]:
+    """Each turn runs bench/moderation_worker against a fresh database with one side's code;
+    per case, the median over the turns of the CPU per call."""
+    versions = [("before", args.before_src), ("after", None)] if args.before_src else []
+    by_case: dict[str, list[float]] = {}
+    for _ in range(args.rounds):
+        for label, src in versions or [("this checkout", None)]:
+            if args.database_url:
+                seed.run(seed.recreate_postgres(args.database_url))
+            with _code(src):
+                done = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "bench.moderation_worker",
+                        args.database_url or "-",
+                        str(args.calls),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+            for case in json.loads(done.stdout.strip().splitlines()[-1]):
+                by_case.setdefault(f"{case['case']}, {label}", []).append(case["cpu_us"])
+    rows = [
+        {
+            "case": case,
+            "requests": args.calls * len(turns),
+            "requests_per_s": round(1e6 / statistics.median(turns), 1),
+            "median_ms": round(statistics.median(turns) / 1000, 3),
+            "p99_ms": None,
+            "errors": 0,
+            "server_cpu_percent": None,
+            "server_rss_mb": 0.0,
+            "cpu_us_per_call": statistics.median(turns),
+            "turns": turns,
+        }
+        for case, turns in sorted(by_case.items())
+    ]
+    return {"rows": rows, "server_peak_rss_mb": 0.0}
