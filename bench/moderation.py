@@ -65,6 +65,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     versions = [("before", args.before_src), ("after", None)] if args.before_src else []
     for _ in range(args.rounds):
         for label, src in versions or [("this checkout", None)]:
+            if args.database_url:  # each side migrates a fresh database its own way
+                seed.run(seed.recreate_postgres(args.database_url))
             with _code(src), chinwag(args.database_url, args.bcrypt_rounds) as server:
                 rows += _turn(server, label, args.seconds, args.concurrency)
     return {"rows": _merged(rows), "server_peak_rss_mb": 0.0}
