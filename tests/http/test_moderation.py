@@ -467,3 +467,46 @@ async def test_realtime_logins_are_kept_too(
     async with deps.reader() as uow:
         rows = await uow.moderation.logins_of([alice.id], None, None)
     assert [r["method"] for r in rows if r["user_agent"] == "ddp-probe/2"] == ["ddp:password"]
+
+
+async def test_bad_input_gets_the_error_envelope(
+    client: httpx.AsyncClient, admin: Persona, alice: Persona
+) -> None:
+    for endpoint, params in (
+        ("audit.list", {"since": "yesterday"}),
+        ("moderation.reportsByUsers", {"latest": "soon"}),
+        ("moderation.user.reportedMessages", {}),
+        ("evidence.export", {}),
+    ):
+        r = await client.get(f"{API}/{endpoint}", params=params, headers=admin.headers)
+        assert_error(r, 400)
+    r = await client.get(f"{API}/evidence.info", params={"bundleId": "nope"}, headers=admin.headers)
+    assert_error(r, 404, "error-bundle-not-found")
+    r = await client.get(
+        f"{API}/moderation.reportInfo", params={"reportId": "nope"}, headers=admin.headers
+    )
+    assert_error(r, 400, "error-report-not-found")
+    for endpoint, body in (
+        ("moderation.takedownUser", {"userId": alice.id, "reason": "x", "purge": "some"}),
+        (
+            "moderation.takedownUser",
+            {
+                "userId": alice.id,
+                "reason": "x",
+                "purge": "window",
+                "since": "2026-02-01T00:00:00Z",
+                "until": "2026-01-01T00:00:00Z",
+            },
+        ),
+        ("moderation.takedownUser", {"userId": "nobody", "reason": "x"}),
+        ("moderation.restrictUser", {"userId": alice.id}),
+        ("moderation.dismissReports", {"userId": alice.id, "msgId": "m"}),
+        ("moderation.dismissUserReports", {}),
+        ("moderation.reportUser", {"userId": "nobody", "description": "x"}),
+        ("moderation.reportUser", {"userId": alice.id, "description": "  "}),
+        ("invites.revokeTree", {"userId": "nobody", "reason": "x"}),
+    ):
+        r = await client.post(f"{API}/{endpoint}", json=body, headers=admin.headers)
+        assert_error(r, 400)
+    assert (await get(client, admin, "users.info", userId=alice.id))["user"]["active"] is True
+    assert (await get(client, admin, "evidence.list"))["total"] == 0
