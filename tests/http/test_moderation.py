@@ -83,6 +83,10 @@ async def test_reports_reach_the_console_in_rocketchat_shapes_and_keep_their_cop
     assert about["reports"][0]["description"] == "spammer"
     assert about["reports"][0]["reportedBy"]["username"] == "bob"
 
+    of_message = await get(client, admin, "moderation.reports", msgId=message["_id"])
+    assert of_message["total"] == 1
+    assert of_message["reports"][0]["description"] == "spam"
+    assert of_message["reports"][0]["reportedBy"]["_id"] == bob.id
     info = await get(client, admin, "moderation.reportInfo", reportId=copy["_id"])
     assert info["report"]["message"]["_id"] == message["_id"]
     assert info["report"]["reportedBy"]["_id"] == bob.id
