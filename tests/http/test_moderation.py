@@ -133,6 +133,7 @@ async def test_people_without_the_permissions_are_refused(
         ("moderation.user.reportedMessages", {"userId": alice.id}),
         ("moderation.user.reportsByUserId", {"userId": alice.id}),
         ("moderation.reportInfo", {"reportId": "x"}),
+        ("moderation.reports", {"msgId": "x"}),
         ("audit.list", {}),
         ("evidence.list", {}),
         ("evidence.info", {"bundleId": "x"}),
