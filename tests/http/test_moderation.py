@@ -332,6 +332,10 @@ async def test_a_shadow_restricted_user_sees_their_posts_and_nobody_else_does(
     assert r.status_code == 400
     info = await get(client, bob, "channels.info", roomId="GENERAL")
     assert info["channel"].get("lastMessage", {}).get("_id") != hidden["_id"]
+    assert (await get(client, admin, "users.info", userId=alice.id))["user"]["restricted"] is True
+    own = await get(client, alice, "users.info", userId=alice.id)
+    assert "restricted" not in own["user"]  # the restriction stays invisible to its subject
+    assert "restricted" not in (await get(client, alice, "me"))
     await send(client, admin, "moderation.restrictUser", userId=alice.id, restricted=False)
     assert hidden["_id"] in [m["_id"] for m in await history(client, bob, "GENERAL")]
 

@@ -24,7 +24,9 @@ from chinwag.actions.users import (
     user_filter_from_query,
 )
 from chinwag.domain.errors import ChinwagError
+from chinwag.domain.models import User
 from chinwag.http.auth import (
+    Caller,
     CallerDep,
     DepsDep,
     OptionalCallerDep,
@@ -140,8 +142,19 @@ async def users_info(
 ) -> Response:
     user = await get_user(caller.deps, UserSelector(userId, username, email))
     if sees_full_profile(caller.deps, caller.user, user):
-        return ok(user=serialize.user_full(user))
+        return ok(user=_with_restriction(caller, user, serialize.user_full(user)))
     return ok(user=serialize.user_public(user))
+
+
+def _with_restriction(caller: Caller, user: User, body: dict[str, Any]) -> dict[str, Any]:
+    """Moderators see `restricted: true` on a shadow-restricted user; the user never does."""
+    if (
+        user.restricted
+        and user.id != caller.user.id
+        and can(caller.deps, caller.user, "view-moderation-console")
+    ):
+        body["restricted"] = True
+    return body
 
 
 @router.get("/users.list", summary="Users, paginated (permission view-d-room)")
@@ -151,8 +164,11 @@ async def users_list(caller: CallerDep, page: PageDep) -> Response:
         caller.deps, caller.user, flt, page.offset, page.count, page.sort
     )
     full_info = can(caller.deps, caller.user, "view-full-other-user-info")
-    full = serialize.user_full if full_info else serialize.user_public
-    return ok(**listing("users", [full(u) for u in users], page, total))
+    if full_info:
+        shaped = [_with_restriction(caller, u, serialize.user_full(u)) for u in users]
+    else:
+        shaped = [serialize.user_public(u) for u in users]
+    return ok(**listing("users", shaped, page, total))
 
 
 class UpdateData(BaseModel):
