@@ -59,17 +59,39 @@ async def main(database_url: str | None, n: int) -> list[dict[str, Any]]:
             async def read(_: int) -> None:
                 await room_history(deps, writer, room, None, None, False, 0, 50)
 
-            rows = []
-            for label, step in (
+            cases = [
                 ("users.setActiveStatus (admin action)", toggle),
                 ("chat.postMessage", post),
                 ("channels.history, 50 of the room's messages", read),
-            ):
+            ]
+            cases += _audit_alone(deps, admin)
+            rows = []
+            for label, step in cases:
                 await _measure(label, step, n // 10)  # warm up
                 rows.append(await _measure(label, step, n))
             return rows
         finally:
             await deps.db.dispose()
+
+
+def _audit_alone(deps: Any, admin: Any) -> list[tuple[str, Any]]:
+    """Where the code has an audit trail: one entry in an otherwise empty transaction, and
+    the empty transaction itself, so their difference is what an entry costs."""
+    try:
+        from chinwag.actions.audit import record_audit
+    except ImportError:
+        return []
+
+    async def empty(_: int) -> None:
+        async with deps.uow():
+            pass
+
+    async def entry(i: int) -> None:
+        async with deps.uow() as uow:
+            after = {"active": i % 2 == 1}
+            await record_audit(deps, uow, admin, "bench", None, ("user", "x"), None, after)
+
+    return [("empty transaction", empty), ("one audit entry in a transaction", entry)]
 
 
 if __name__ == "__main__":
