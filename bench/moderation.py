@@ -117,6 +117,7 @@ def _in_process(args: argparse.Namespace) -> dict[str, Any]:
     per case, the median over the turns of the CPU per call."""
     versions = [("before", args.before_src), ("after", None)] if args.before_src else []
     by_case: dict[str, list[float]] = {}
+    calls: dict[str, float] = {}
     for _ in range(args.rounds):
         for label, src in versions or [("this checkout", None)]:
             if args.database_url:
@@ -135,7 +136,9 @@ def _in_process(args: argparse.Namespace) -> dict[str, Any]:
                     check=True,
                 )
             for case in json.loads(done.stdout.strip().splitlines()[-1]):
-                by_case.setdefault(f"{case['case']}, {label}", []).append(case["cpu_us"])
+                name = f"{case['case']}, {label}"
+                by_case.setdefault(name, []).append(case["cpu_us"])
+                calls[name] = case["python_calls"]
     rows = [
         {
             "case": case,
@@ -147,6 +150,7 @@ def _in_process(args: argparse.Namespace) -> dict[str, Any]:
             "server_cpu_percent": None,
             "server_rss_mb": 0.0,
             "cpu_us_per_call": statistics.median(turns),
+            "python_calls_per_call": calls[case],
             "turns": turns,
         }
         for case, turns in sorted(by_case.items())
