@@ -3,6 +3,7 @@ set), the app behind an in-process HTTP client, and personas that register and l
 
 import os
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ from chinwag.storage.migrate import upgrade
 from chinwag.storage.tables import metadata
 
 PG_URL = os.environ.get("CHINWAG_TEST_DATABASE_URL")
+# When set (the PostgreSQL leg of scripts/test under CI), the fixtures run on the Redis bus,
+# Redis counters and presence, each test under its own key prefix.
+REDIS_URL = os.environ.get("CHINWAG_TEST_REDIS_URL") or None
 PASSWORD = "correct horse battery staple"
 
 
@@ -105,6 +109,8 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
     return Config(
         data_dir=tmp_path / "data",
         database_url=PG_URL,
+        redis_url=REDIS_URL,
+        redis_prefix=f"test:{uuid.uuid4().hex}:",
         bcrypt_rounds=4,
         site_url="http://chinwag.test",
         # Registration is invite-only by default; the tests sign people up publicly, so their
@@ -125,10 +131,12 @@ async def opened_deps(
     deps = build_deps(config)
     if pg_migrated:
         await _truncate(deps)
+    await deps.bus.start()
     await bootstrap(deps)
     try:
         yield deps
     finally:
+        await deps.bus.close()
         await deps.db.dispose()
 
 

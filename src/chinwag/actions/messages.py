@@ -183,6 +183,7 @@ async def insert_message(
             message_id=message_id,
             thread_id=thread_id,
             direct=room.type == RoomType.DIRECT,
+            seq=seq if in_timeline else None,
         )
     )
     if thread_id:  # the thread's first message now counts one more reply
