@@ -2,7 +2,8 @@
 module starts): what a client on one does reaches clients on the others, over REST and DDP;
 presence, typing, lockouts and settings hold across processes; a process killed with
 SIGKILL loses no acknowledged message and its users go offline; a Redis restart loses
-nothing a client can see once it has caught up."""
+nothing a client can see once it has caught up; nginx balances over two processes for the
+`rocketchat-API` client and a DDP client alike."""
 
 import asyncio
 import signal
@@ -10,12 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
 from tests.clients.live import ADMIN, LiveServer, fresh_pg_database, spawn_server
+from tests.clients.rc import make_user as rc_make_user
+from tests.clients.rc import sign_in, sign_in_admin
 from tests.conftest import PG_URL
 from tests.ddp.ddp_client import DdpClient, connect, make_user, rest, rest_login
+from tests.nginx_support import nginx_proxy
 from tests.redis_support import RedisServer
 
 pytestmark = [
@@ -272,3 +277,36 @@ async def test_a_redis_restart_loses_nothing_after_catch_up(
         # The processes talk again: a fresh post arrives as before.
         await post(b, hal, "and then")
         await watcher.expect(message_on("GENERAL", "and then"))
+
+
+async def test_through_nginx_with_the_rocketchat_api_client_and_ddp(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    upstreams = [s.url for s in cluster.servers if s.proc.poll() is None][:2]
+    with nginx_proxy(tmp_path / "nginx", upstreams) as url:
+        admin = await asyncio.to_thread(sign_in_admin, url)
+        await asyncio.to_thread(rc_make_user, admin, "ivy")
+        ivy = await asyncio.to_thread(sign_in, url, "ivy")
+        headers = await rest_login(url, ADMIN[0], ADMIN[1])
+        async with connect(url) as watcher:
+            await listening(url, headers, watcher)
+            texts = [f"through nginx {i}" for i in range(6)]
+            for text in texts:  # least_conn spreads these over both processes
+                sent = await asyncio.to_thread(ivy.chat_post_message, text, channel="general")
+                assert sent["success"], sent
+            for text in texts:
+                heard = await watcher.expect(message_on("GENERAL", text))
+                assert heard["fields"]["args"][0]["u"]["username"] == "ivy"
+        history = await asyncio.to_thread(lambda: list(ivy.channels_history("GENERAL")))
+        assert set(texts) <= {m["msg"] for m in history}
+    assert all(posts_answered(u) > 0 for u in upstreams)  # nginx used both processes
+
+
+def posts_answered(server_url: str) -> float:
+    """chat.postMessage calls this process answered, from its /metrics."""
+    metrics = httpx.get(f"{server_url}/metrics").text
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith("chinwag_http_requests_total") and "chat.postMessage" in line
+    )
