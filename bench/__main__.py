@@ -1,4 +1,4 @@
-"""`python -m bench rest|post|history|realtime|limits|web [options]`: run a scenario against
+"""`python -m bench rest|post|history|realtime|limits|web|scale [options]`: run a scenario against
 a fresh server, print a Markdown table, and write JSON under bench/results/."""
 
 import argparse
@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import history, limits, post, realtime, rest, web
+from bench import history, limits, post, realtime, rest, scale, web
 from bench.server import chinwag
 
 RESULTS = Path(__file__).parent / "results"
@@ -27,6 +27,7 @@ def main() -> None:
     realtime.add_arguments(scenarios.add_parser("realtime", help=realtime.__doc__))
     limits.add_arguments(scenarios.add_parser("limits", help=limits.__doc__))
     web.add_arguments(scenarios.add_parser("web", help=web.__doc__))
+    scale.add_arguments(scenarios.add_parser("scale", help=scale.__doc__))
     for sub in scenarios.choices.values():
         sub.add_argument(
             "--database-url",
@@ -55,7 +56,13 @@ def main() -> None:
     elif args.scenario == "web":
         report |= web.run(args)
     else:
-        scenario = {"post": post, "history": history, "realtime": realtime, "limits": limits}
+        scenario = {
+            "post": post,
+            "history": history,
+            "realtime": realtime,
+            "limits": limits,
+            "scale": scale,
+        }
         report |= scenario[args.scenario].run(args)
 
     report["load_average"].append(round(os.getloadavg()[0], 2))
@@ -87,6 +94,8 @@ def _commit() -> str:
 def _markdown(report: dict[str, Any]) -> str:
     if report["scenario"] == "web":
         return web.markdown(report)
+    if report["scenario"] == "scale":
+        return scale.markdown(report)
     head = "| case | req/s | median ms | p99 ms | errors | server CPU % | server RSS MB |"
     lines = [head, "|---|---:|---:|---:|---:|---:|---:|"]
     for r in report["rows"]:
