@@ -165,6 +165,7 @@ def create_app(
     register_renderers(hub)
     deps.bus.listen(hub.on_event)
     ddp = DdpServer(deps, hub, presence=presence)
+    deps.bus.on_gap(ddp.presence.resync)
     catch_up = CatchUp(hub)
     deps.bus.listen(catch_up.on_event)
     deps.bus.on_gap(catch_up.run)

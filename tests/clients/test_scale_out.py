@@ -263,11 +263,14 @@ async def test_a_redis_restart_loses_nothing_after_catch_up(
     admin = await rest_login(a, ADMIN[0], ADMIN[1])
     gus = await make_user(a, admin, "gus")
     hal = await make_user(b, admin, "hal")
-    async with connect(a) as watcher:
+    jay = await make_user(a, admin, "jay")
+    async with connect(a) as watcher, connect(a) as jay_on_a, connect(b) as jay_on_b:
         await listening(a, gus, watcher)
+        for socket in (jay_on_a, jay_on_b):
+            await socket.call("login", {"resume": jay["X-Auth-Token"]})
         await post(b, hal, "before the restart")
         await watcher.expect(message_on("GENERAL", "before the restart"))
-        cluster.redis.stop()
+        cluster.redis.stop()  # presence kept in Redis goes with it
         for i in range(3):
             await post(b, hal, f"while redis is down {i}")  # committed and acknowledged
         cluster.redis.start()
@@ -277,6 +280,11 @@ async def test_a_redis_restart_loses_nothing_after_catch_up(
         # The processes talk again: a fresh post arrives as before.
         await post(b, hal, "and then")
         await watcher.expect(message_on("GENERAL", "and then"))
+        await asyncio.sleep(1.0)  # both processes have told the new Redis who is connected
+        await jay_on_a.ws.close()
+        await asyncio.sleep(0.5)
+        assert await presence(a, admin, jay["X-User-Id"]) == "online"  # still on b
+    await presence_becomes(a, admin, jay["X-User-Id"], "offline", within=5)
 
 
 async def test_through_nginx_with_the_rocketchat_api_client_and_ddp(

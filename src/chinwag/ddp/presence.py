@@ -1,5 +1,6 @@
 """This process's view of who has sockets open, and in which state, per user."""
 
+from datetime import datetime
 from typing import Protocol
 
 from chinwag.actions.connection_presence import set_connection_status
@@ -47,3 +48,12 @@ class PresenceTracker:
         if self.shared is not None:
             after = await self.shared.report(user_id, after)
         await set_connection_status(self.deps, user_id, after)
+
+    async def resync(self, _lost_at: datetime | None = None) -> None:
+        """Report every local user again (the shared store may have lost them, or reaped this
+        process while it was cut off), and store what the pooled states now say."""
+        if self.shared is None:
+            return
+        for user_id in list(self._states):
+            pooled = await self.shared.report(user_id, self.aggregate(user_id))
+            await set_connection_status(self.deps, user_id, pooled)
