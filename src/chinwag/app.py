@@ -70,7 +70,7 @@ def build_deps(config: Config) -> Deps:
         config.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(config.effective_database_url)
     if config.redis_url:
-        redis = Redis.from_url(config.redis_url, socket_keepalive=True)
+        redis = Redis.from_url(config.redis_url, socket_keepalive=True, socket_connect_timeout=5)
         bus = RedisBus(redis, config.redis_prefix)
         deps = Deps(config=config, db=db, bus=bus, limits=RedisCounters(redis, config.redis_prefix))
         follow_shared_changes(deps)  # before anyone reads a changed setting back

@@ -55,6 +55,8 @@ class RedisBus(MemoryBus):
     async def publish(self, events: Sequence[Event]) -> None:
         await super().publish(events)
         self._pending.append(encode(events, self.origin))
+        if not self.connected.is_set():
+            return  # Redis is away: the subscriber flushes once it is back, no request waits
         try:
             await self._flush()
         except (RedisError, OSError) as exc:

@@ -108,9 +108,12 @@ class RedisPresence:
                 log.exception("presence heartbeat failed")
 
     async def close(self) -> None:
-        """Leave cleanly: this process's users are recomputed by the others at once."""
+        """Stop beating; with no user left here, leave the process list at once."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        with contextlib.suppress(RedisError, OSError):
+            if not await self.redis.scard(self._key("users-of", self.process_id)):
+                await self.redis.zrem(f"{self.prefix}processes", self.process_id)
