@@ -88,7 +88,8 @@ class RedisBus(MemoryBus):
             except (RedisError, OSError) as exc:
                 if self.connected.is_set():
                     log.warning("event bus lost redis", reason=str(exc))
-                    lost_at = datetime.now(UTC)
+                    # The earliest loss counts: a retry that fails again changes nothing.
+                    lost_at = lost_at or datetime.now(UTC)
                 self.connected.clear()
                 await asyncio.sleep(self.retry_delay)
             finally:
