@@ -26,7 +26,9 @@ from chinwag.pubsub.memory import MemoryBus
 log = structlog.get_logger(__name__)
 
 START_TIMEOUT = 10.0  # seconds to reach Redis at start before giving up
-MAX_PENDING = 10_000  # batches kept while Redis is away; the oldest go first (catch-up covers)
+# Batches kept while Redis is away; past it the oldest are dropped (processes that lost Redis
+# too still catch up from the database).
+MAX_PENDING = 10_000
 
 
 class RedisBus(MemoryBus):
@@ -49,8 +51,15 @@ class RedisBus(MemoryBus):
         """Subscribe before serving, so nothing published after start is missed."""
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="redis-bus")
-        async with asyncio.timeout(START_TIMEOUT):
-            await self.connected.wait()
+        try:
+            async with asyncio.timeout(START_TIMEOUT):
+                await self.connected.wait()
+        except TimeoutError:
+            await self.close()
+            raise RuntimeError(
+                f"could not subscribe to Redis within {START_TIMEOUT:.0f} s: is CHINWAG_REDIS_URL "
+                "right and Redis running?"
+            ) from None
 
     async def publish(self, events: Sequence[Event]) -> None:
         await super().publish(events)
