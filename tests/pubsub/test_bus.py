@@ -12,7 +12,7 @@ from chinwag.events.bus import Bus
 from chinwag.events.types import Event, MessageSent, UserTyping
 from chinwag.pubsub.memory import MemoryBus
 from chinwag.pubsub.redis import RedisBus
-from tests.redis_support import RedisServer
+from tests.redis_support import RedisServer, free_port
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -142,3 +142,9 @@ async def test_a_redis_restart_defers_publishes_and_reports_the_gap(tmp_path: Pa
         await one.close()
         await two.close()
         server.stop()
+
+
+async def test_an_unreachable_redis_stops_the_start_with_a_clear_error() -> None:
+    bus = RedisBus(Redis.from_url(f"redis://127.0.0.1:{free_port()}/0"), "t:", start_timeout=0.5)
+    with pytest.raises(RuntimeError, match=r"could not subscribe to Redis within 0\.5 s"):
+        await bus.start()

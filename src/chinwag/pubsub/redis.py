@@ -32,8 +32,15 @@ MAX_PENDING = 10_000
 
 
 class RedisBus(MemoryBus):
-    def __init__(self, redis: Redis, prefix: str, retry_delay: float = 0.5) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        prefix: str,
+        retry_delay: float = 0.5,
+        start_timeout: float = START_TIMEOUT,
+    ) -> None:
         super().__init__()
+        self.start_timeout = start_timeout
         self.redis = redis
         self.channel = f"{prefix}events"
         self.origin = random_id()
@@ -52,13 +59,13 @@ class RedisBus(MemoryBus):
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="redis-bus")
         try:
-            async with asyncio.timeout(START_TIMEOUT):
+            async with asyncio.timeout(self.start_timeout):
                 await self.connected.wait()
         except TimeoutError:
             await self.close()
             raise RuntimeError(
-                f"could not subscribe to Redis within {START_TIMEOUT:.0f} s: is CHINWAG_REDIS_URL "
-                "right and Redis running?"
+                f"could not subscribe to Redis within {self.start_timeout:g} s: "
+                "is CHINWAG_REDIS_URL right and Redis running?"
             ) from None
 
     async def publish(self, events: Sequence[Event]) -> None:
