@@ -165,10 +165,11 @@ def create_app(
     register_renderers(hub)
     deps.bus.listen(hub.on_event)
     ddp = DdpServer(deps, hub, presence=presence)
-    deps.bus.on_gap(ddp.presence.resync)
-    catch_up = CatchUp(hub)
-    deps.bus.listen(catch_up.on_event)
-    deps.bus.on_gap(catch_up.run)
+    if presence is not None:  # other processes: a broken link to them needs mending
+        deps.bus.on_gap(ddp.presence.resync)
+        catch_up = CatchUp(hub)
+        deps.bus.listen(catch_up.on_event)
+        deps.bus.on_gap(catch_up.run)
     deps.bus.listen(ddp.on_event)  # sockets whose login ended lose it at once
     app.ddp = ddp
     for path, anonymous in (("method.call", False), ("method.callAnon", True)):
