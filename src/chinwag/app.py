@@ -14,6 +14,7 @@ from chinwag.actions.bootstrap import bootstrap
 from chinwag.actions.connection_presence import set_connection_status
 from chinwag.actions.deps import Deps
 from chinwag.actions.notices import log_security_notices
+from chinwag.actions.pruning import Pruner
 from chinwag.actions.shared_caches import follow_shared_changes
 from chinwag.ddp.catch_up import CatchUp
 from chinwag.ddp.renderers import register_renderers
@@ -28,6 +29,7 @@ from chinwag.http.forms import FormAsJson
 from chinwag.http.metrics import Metrics, MetricsMiddleware
 from chinwag.http.rate_limit import RateLimit
 from chinwag.http.v1 import (
+    audit,
     auth,
     banners,
     channels,
@@ -39,6 +41,7 @@ from chinwag.http.v1 import (
     email,
     invites,
     misc,
+    moderation,
     permissions,
     profile,
     roles,
@@ -126,6 +129,7 @@ def create_app(
 ) -> FastAPI:
     sender = MailSender(deps, mail_transport or SmtpTransport())
     presence = shared_presence(deps)
+    pruner = Pruner(deps)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -135,7 +139,9 @@ def create_app(
         if presence is not None:
             await presence.start()
         sender.start()
+        pruner.start()
         yield
+        await pruner.stop()
         await sender.stop()
         if presence is not None:
             await presence.close()
@@ -191,6 +197,8 @@ def create_app(
         invites,
         misc,
         banners,
+        moderation,
+        audit,
     )
     rooms_sections = (channels, channels_members, channels_settings, dm, rooms, subscriptions)
     for section in (*sections, *rooms_sections, chat, chat_read):

@@ -53,7 +53,8 @@ async def last_messages_of(deps: Deps, rooms: Sequence[Room]) -> dict[str, Messa
         return {}
     async with deps.reader() as uow:
         found = await uow.messages.messages_by_ids(ids)
-    return {m.room_id: m for m in found}
+    # A shadow-restricted post is nobody's last message to show.
+    return {m.room_id: m for m in found if not m.shadow}
 
 
 async def list_channels(
@@ -195,6 +196,7 @@ async def room_messages(
     async with deps.reader() as uow:
         room, _ = await locate_room(deps, uow, actor, ref)
         flt = MessageFilter(
+            viewer=actor.id,
             room_id=room.id,
             mentions_any=query.mention_ids,
             starred_any=query.starred_ids,
