@@ -23,6 +23,7 @@ from chinwag.http.forms import FormAsJson
 from chinwag.http.metrics import Metrics, MetricsMiddleware
 from chinwag.http.rate_limit import RateLimit
 from chinwag.http.v1 import (
+    abuse,
     auth,
     banners,
     channels,
@@ -143,6 +144,7 @@ def create_app(
         roles,
         permissions,
         invites,
+        abuse,
         misc,
         banners,
     )

@@ -8,6 +8,7 @@ from chinwag.storage.invites import InviteRepo
 from chinwag.storage.mail import MailRepo
 from chinwag.storage.messages import MessageRepo
 from chinwag.storage.rooms import RoomRepo
+from chinwag.storage.signup_bursts import SignupBurstRepo
 from chinwag.storage.threads import ThreadRepo
 from chinwag.storage.tokens import TokenRepo
 from chinwag.storage.two_factor import TwoFactorRepo
@@ -27,6 +28,7 @@ class UnitOfWork:
         self.mail = MailRepo(conn)
         self.email_tokens = EmailTokenRepo(conn)
         self.two_factor = TwoFactorRepo(conn)
+        self.signup_bursts = SignupBurstRepo(conn)
         self.events: list[Event] = []
 
     def emit(self, event: Event) -> None:
