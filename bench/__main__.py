@@ -94,6 +94,8 @@ def _commit() -> str:
 def _markdown(report: dict[str, Any]) -> str:
     if report["scenario"] == "web":
         return web.markdown(report)
+    if report["scenario"] == "abuse":
+        return abuse.markdown(report)
     head = "| case | req/s | median ms | p99 ms | errors | server CPU % | server RSS MB |"
     lines = [head, "|---|---:|---:|---:|---:|---:|---:|"]
     for r in report["rows"]:

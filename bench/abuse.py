@@ -1,9 +1,10 @@
-"""Scenario `abuse`: what the abuse detectors cost. The same server is started with every
-detector off, then on and counting (thresholds too high to be reached), in turns (off, on,
-off, on ...); each turn measures sign-ups through an invite link (counted per link, overall,
-per network and per email domain, and checked against a sign-up burst in the database) and
-posts to a direct message by a young account (checked for a room shared with the other
-side: the detectors' dearest path for posting)."""
+"""Scenario `abuse`: what the abuse detectors cost, with every detector off and then on and
+counting (thresholds too high to be reached): sign-ups through an invite link (counted per
+link, overall, per network and per email domain, and checked against a sign-up burst in the
+database) and posts to a direct message by a young account (checked for a room shared with
+the other side: the detectors' dearest path for posting). First inside one process, each
+call alternating off and on (the added time, free of HTTP and of the load generator); then
+over HTTP, the same server started off, then on, in turns."""
 
 import argparse
 import asyncio
@@ -11,6 +12,7 @@ import itertools
 import json
 from typing import Any
 
+from bench import abuse_direct
 from bench.http_load import Request, load
 from bench.limits import _merged
 from bench.rest import row
@@ -42,18 +44,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="measured time per case")
     parser.add_argument("--concurrency", type=int, default=8, help="open connections")
     parser.add_argument("--rounds", type=int, default=2, help="off/on turns")
+    parser.add_argument("--calls", type=int, default=1000, help="in-process calls each way")
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.database_url:
         raise SystemExit("abuse: SQLite only (each turn needs a fresh database)")
+    public = {"Accounts_RegistrationForm": "Public", "Accounts_Registration_Per_IP_Per_Day": "0"}
+    direct = abuse_direct.run(
+        args.calls, args.bcrypt_rounds, DETECTORS_OFF | public, DETECTORS_ON | public
+    )
     rows: list[dict[str, Any]] = []
     for _ in range(args.rounds):
         for on in (False, True):
             settings = DETECTORS_ON if on else DETECTORS_OFF
             with chinwag(None, args.bcrypt_rounds, settings=settings) as server:
                 rows += _turn(server, on, args.seconds, args.concurrency)
-    return {"rows": _merged(rows), "server_peak_rss_mb": 0.0}
+    return {"direct": direct, "rows": _merged(rows), "server_peak_rss_mb": 0.0}
+
+
+def markdown(report: dict[str, Any]) -> str:
+    head = "| case, in one process | median µs, off | median µs, on | added µs |"
+    lines = [head, "|---|---:|---:|---:|"]
+    for d in report["direct"]:
+        lines.append(
+            f"| {d['case']} ({d['calls_each']} calls each) | {d['median_us_off']} "
+            f"| {d['median_us_on']} | {d['added_us']} |"
+        )
+    lines += ["", "| case | req/s | median ms | p99 ms | errors | server µs CPU each |"]
+    lines.append("|---|---:|---:|---:|---:|---:|")
+    for r in report["rows"]:
+        rate = r["requests_per_s"]
+        cpu = round(r["server_cpu_percent"] / 100 / rate * 1e6) if rate else "-"
+        lines.append(
+            f"| {r['case']} | {rate} | {r['median_ms']} | {r['p99_ms']} | {r['errors']} | {cpu} |"
+        )
+    lines += ["", f"- {report['database']}, load average before/after {report['load_average']}"]
+    return "\n".join(lines)
 
 
 def _turn(server: Server, on: bool, seconds: float, concurrency: int) -> list[dict[str, Any]]:

@@ -70,7 +70,10 @@ def test_bench_limits_measures_each_case_with_limits_off_and_on() -> None:
 
 
 def test_bench_abuse_measures_signups_and_posts_with_detectors_off_and_on() -> None:
-    report = _bench("abuse", "--seconds", "0.3", "--concurrency", "2", "--rounds", "1")
+    report = _bench(
+        "abuse", "--seconds", "0.3", "--concurrency", "2", "--rounds", "1", "--calls", "5"
+    )
+    assert [d["calls_each"] for d in report["direct"]] == [5, 5]
     cases = [r["case"] for r in report["rows"]]
     assert len(cases) == 4
     assert {c.rsplit(", ", 1)[1] for c in cases} == {"detectors on", "detectors off"}
