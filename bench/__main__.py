@@ -1,5 +1,5 @@
-"""`python -m bench rest|post|history|realtime|limits|moderation|web|scale [options]`: run a
-scenario against a fresh server, print a Markdown table, and write JSON under bench/results/."""
+"""`python -m bench rest|post|history|realtime|limits|moderation|abuse|web|scale [options]`: run
+a scenario against a fresh server, print a Markdown table, and write JSON under bench/results/."""
 
 import argparse
 import json
@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import history, limits, moderation, post, realtime, rest, scale, web
+from bench import abuse, history, limits, moderation, post, realtime, rest, scale, web
 from bench.server import chinwag
 
 RESULTS = Path(__file__).parent / "results"
@@ -27,6 +27,7 @@ def main() -> None:
     realtime.add_arguments(scenarios.add_parser("realtime", help=realtime.__doc__))
     limits.add_arguments(scenarios.add_parser("limits", help=limits.__doc__))
     moderation.add_arguments(scenarios.add_parser("moderation", help=moderation.__doc__))
+    abuse.add_arguments(scenarios.add_parser("abuse", help=abuse.__doc__))
     web.add_arguments(scenarios.add_parser("web", help=web.__doc__))
     scale.add_arguments(scenarios.add_parser("scale", help=scale.__doc__))
     for sub in scenarios.choices.values():
@@ -64,6 +65,7 @@ def main() -> None:
             "limits": limits,
             "scale": scale,
             "moderation": moderation,
+            "abuse": abuse,
         }
         report |= scenario[args.scenario].run(args)
 
@@ -98,6 +100,8 @@ def _markdown(report: dict[str, Any]) -> str:
         return web.markdown(report)
     if report["scenario"] == "scale":
         return scale.markdown(report)
+    if report["scenario"] == "abuse":
+        return abuse.markdown(report)
     head = "| case | req/s | median ms | p99 ms | errors | server CPU % | server RSS MB |"
     lines = [head, "|---|---:|---:|---:|---:|---:|---:|"]
     for r in report["rows"]:
