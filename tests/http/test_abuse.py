@@ -80,6 +80,13 @@ async def test_invite_terms_past_the_caps_are_refused_for_everyone(
     assert r.json()["paused"] is False
 
 
+async def audit_of(client: httpx.AsyncClient, admin: Persona, **params: str) -> list[Any]:
+    r = await client.get("/api/v1/audit.list", params=params, headers=admin.headers)
+    assert r.status_code == 200, r.text
+    entries: list[Any] = r.json()["entries"]
+    return entries
+
+
 async def test_a_link_that_fills_too_fast_pauses_alerts_admins_and_resumes(
     client: httpx.AsyncClient, deps: Deps, admin: Persona, alice: Persona
 ) -> None:
@@ -108,6 +115,13 @@ async def test_a_link_that_fills_too_fast_pauses_alerts_admins_and_resumes(
     assert r.json()["invite"]["paused"] is False
     assert (await register(client, "guest3", secretURL=token)).status_code == 200
     assert GENERAL_ID in await room_ids_of(deps, (await user_named(deps, "guest3")).id)
+
+    trail = await audit_of(client, admin, target=token)
+    assert [(e["action"], e["actor"]) for e in trail] == [
+        ("invites.resume", {"_id": admin.id, "username": admin.username}),
+        ("invites.pause", None),
+    ]
+    assert trail[1]["after"] == {"paused": True, "roomId": GENERAL_ID, "joins": 3, "minutes": 10}
 
 
 async def test_an_invite_only_server_says_the_link_is_paused(
@@ -195,6 +209,10 @@ async def test_a_burst_of_signups_holds_new_accounts_until_an_admin_ends_it(
     assert r.status_code == 200 and r.json()["burst"] is None
     assert (await register(client, "calm")).json()["user"]["active"] is True
     assert len(await alerts(client, admin)) == 2
+    started = await audit_of(client, admin, action="moderation.signupBurst")
+    assert [e["after"]["reason"] for e in started] == [now["burst"]["reason"]]
+    [ended] = await audit_of(client, admin, action="moderation.endSignupBurst")
+    assert ended["actor"]["_id"] == admin.id
 
 
 async def test_a_burst_ends_by_itself_after_the_cool_down(

@@ -1,7 +1,5 @@
 """Telling people about abuse: the admins-only alerts room, written to by the system bot;
-notices in a named channel; and the one place that records what an audit trail would keep."""
-
-from typing import Any
+and notices in a named channel."""
 
 import structlog
 from sqlalchemy.exc import IntegrityError
@@ -22,16 +20,6 @@ BOT_USERNAME = "chinwag.bot"
 ALERTS_ROOM_ID = "moderation-alerts"
 ALERTS_ROOM_NAME = "moderation-alerts"
 ADMIN_ROLE = "admin"
-
-
-def record_moderation_event(
-    actor: str | None, action: str, kind: str, target: str, **details: Any
-) -> None:
-    """What an audit trail keeps of an abuse-detection decision: who (a user id, None for the
-    server itself), what, on what (`kind` and id). Every such decision goes through here."""
-    # An invite's id is the link's secret: the log keeps only enough to tell links apart.
-    shown = f"{target[:6]}..." if kind == "invite" else target
-    log.info("moderation event", actor=actor, action=action, kind=kind, target=shown, **details)
 
 
 async def post_notice(deps: Deps, uow: UnitOfWork, author: User, room: Room, text: str) -> None:

@@ -2,8 +2,10 @@
 who resume them."""
 
 from chinwag.actions.access import require_permission
-from chinwag.actions.alerts import alert_admins, record_moderation_event
+from chinwag.actions.alerts import alert_admins
+from chinwag.actions.audit import record_audit
 from chinwag.actions.deps import Deps
+from chinwag.domain.audit import Origin
 from chinwag.domain.errors import ChinwagError
 from chinwag.domain.models import Invite, User
 
@@ -29,17 +31,13 @@ async def watch_invite_joins(deps: Deps, invite: Invite) -> None:
     async with deps.uow() as uow:
         paused = await uow.invites.set_paused(invite.id, deps.clock.now())
         room = await uow.rooms.find_room(invite.room_id)
+        if paused:
+            after = {"paused": True, "roomId": invite.room_id, "joins": limit, "minutes": minutes}
+            await record_audit(
+                deps, uow, None, "invites.pause", None, ("invite", invite.id), None, after
+            )
     if not paused:
         return  # already paused, or revoked meanwhile
-    record_moderation_event(
-        None,
-        "invite-paused",
-        "invite",
-        invite.id,
-        room=invite.room_id,
-        joins=limit,
-        minutes=minutes,
-    )
     where = f"#{room.name}" if room is not None and room.name else invite.room_id
     await alert_admins(
         deps,
@@ -48,7 +46,9 @@ async def watch_invite_joins(deps: Deps, invite: Invite) -> None:
     )
 
 
-async def resume_invite(deps: Deps, actor: User, invite_id: str) -> Invite:
+async def resume_invite(
+    deps: Deps, actor: User, invite_id: str, origin: Origin | None = None
+) -> Invite:
     """An administrator lets a paused link admit people again; its join count starts over."""
     require_permission(deps, actor, MODERATE)
     async with deps.uow() as uow:
@@ -56,9 +56,11 @@ async def resume_invite(deps: Deps, actor: User, invite_id: str) -> Invite:
         if invite is None:
             raise ChinwagError("invalid-invitation-id", "Invalid Invitation _id")
         resumed = await uow.invites.set_paused(invite_id, None)
+        if resumed:
+            target = ("invite", invite_id)
+            before, after = {"paused": True}, {"paused": False}
+            await record_audit(deps, uow, actor, "invites.resume", origin, target, before, after)
         invite = await uow.invites.find_invite(invite_id)
     assert invite is not None
     await deps.limits.clear(_joins_key(invite_id))
-    if resumed:
-        record_moderation_event(actor.id, "invite-resumed", "invite", invite_id)
     return invite

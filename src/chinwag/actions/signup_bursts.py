@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from chinwag.actions.access import require_permission
-from chinwag.actions.alerts import alert_admins, record_moderation_event
+from chinwag.actions.alerts import alert_admins
+from chinwag.actions.audit import record_audit
 from chinwag.actions.deps import Deps
+from chinwag.domain.audit import Origin
 from chinwag.domain.ids import random_id
 from chinwag.domain.models import SignupBurst, User
 
@@ -64,7 +66,9 @@ async def hold_for_approval(deps: Deps, network: str | None, domain: str | None)
             return True
         burst = SignupBurst(id=random_id(), started_at=now, ends_at=ends_at, reason=tripped)
         await uow.signup_bursts.insert_burst(burst)
-    record_moderation_event(None, "signup-burst-started", "registration", burst.id, reason=tripped)
+        after = {"reason": tripped, "endsAt": ends_at.isoformat()}
+        target = ("signup-burst", burst.id)
+        await record_audit(deps, uow, None, "moderation.signupBurst", None, target, None, after)
     await alert_admins(
         deps,
         f"Sign-up burst: {tripped}. New accounts wait for approval until "
@@ -89,15 +93,17 @@ async def signup_status(deps: Deps, actor: User) -> SignupStatus:
     return SignupStatus(burst=burst, manual_approval=manual, thresholds=thresholds)
 
 
-async def end_signup_burst(deps: Deps, actor: User) -> SignupStatus:
+async def end_signup_burst(deps: Deps, actor: User, origin: Origin | None = None) -> SignupStatus:
     """moderation.endSignupBurst: registration stops holding sign-ups now. Ending none is not
     an error."""
     require_permission(deps, actor, MODERATE)
     async with deps.uow() as uow:
         ended = await uow.signup_bursts.end_bursts(deps.clock.now(), actor.id)
+        if ended:
+            action, target = "moderation.endSignupBurst", ("registration", "signup-burst")
+            await record_audit(deps, uow, actor, action, origin, target)
     # Start the overall count afresh, or the next sign-up would trip it again at once.
     await deps.limits.clear("signup-burst:all")
     if ended:
-        record_moderation_event(actor.id, "signup-burst-ended", "registration", "signup-burst")
         await alert_admins(deps, f"Sign-up burst ended by @{actor.username}: sign-ups open again.")
     return await signup_status(deps, actor)

@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from chinwag.actions.signup_bursts import SignupStatus, end_signup_burst, signup_status
-from chinwag.http.auth import CallerDep
+from chinwag.http.auth import CallerDep, origin_of
 from chinwag.http.envelope import ok
 from chinwag.http.v1 import V1
 from chinwag.serialize import base as serialize
@@ -43,5 +43,6 @@ async def moderation_signup_status(caller: CallerDep) -> Response:
     "/moderation.endSignupBurst",
     summary="End a sign-up burst now: new accounts stop waiting for approval",
 )
-async def moderation_end_signup_burst(caller: CallerDep) -> Response:
-    return ok(**status_body(await end_signup_burst(caller.deps, caller.user)))
+async def moderation_end_signup_burst(caller: CallerDep, request: Request) -> Response:
+    status = await end_signup_burst(caller.deps, caller.user, origin_of(request))
+    return ok(**status_body(status))

@@ -22,7 +22,7 @@ from chinwag.actions.invites import (
     validate_invite_token,
 )
 from chinwag.domain.models import Room
-from chinwag.http.auth import CallerDep, DepsDep
+from chinwag.http.auth import CallerDep, DepsDep, origin_of
 from chinwag.http.envelope import JSON, ok
 from chinwag.http.v1 import V1
 from chinwag.serialize import base as serialize
@@ -148,6 +148,6 @@ class InviteIdBody(BaseModel):
     "/invites.resume",
     summary="Let a paused invite link admit people again (manage-moderation-actions)",
 )
-async def invites_resume(body: InviteIdBody, caller: CallerDep) -> Response:
-    invite = await resume_invite(caller.deps, caller.user, body.inviteId)
+async def invites_resume(body: InviteIdBody, caller: CallerDep, request: Request) -> Response:
+    invite = await resume_invite(caller.deps, caller.user, body.inviteId, origin_of(request))
     return ok(invite=serialize.invite(caller.deps, invite))
