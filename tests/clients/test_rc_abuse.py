@@ -73,10 +73,10 @@ def admin_rc(live: Live) -> RocketChat:
 
 
 def alerts(admin: RocketChat) -> list[str]:
-    """What chinwag.bot has said to the admins, oldest first."""
+    """What rocket.cat has said to the admins, oldest first."""
     info = admin.groups_info(room_name=ALERTS_ROOM)
     history = admin.call_api_get("groups.history", roomId=info["group"]["_id"], count=100)
-    return [m["msg"] for m in reversed(history["messages"]) if m["u"]["username"] == "chinwag.bot"]
+    return [m["msg"] for m in reversed(history["messages"]) if m["u"]["username"] == "rocket.cat"]
 
 
 def signup_status(admin: RocketChat) -> dict[str, Any]:

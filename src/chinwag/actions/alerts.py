@@ -1,22 +1,21 @@
-"""Telling people about abuse: the admins-only alerts room, written to by the system bot;
-and notices in a named channel."""
+"""Telling people about abuse: the admins-only alerts room and notices in a named channel,
+both written by rocket.cat, the server's own account."""
 
 import structlog
 from sqlalchemy.exc import IntegrityError
 
-from chinwag.actions.accounts import NewUser, add_member, insert_user
+from chinwag.actions.accounts import add_member
+from chinwag.actions.bootstrap import ROCKET_CAT_ID
 from chinwag.actions.deps import Deps
 from chinwag.actions.messages import NewMessage, insert_message
 from chinwag.domain.ids import random_id
-from chinwag.domain.models import Room, RoomType, User, UserType
+from chinwag.domain.models import Room, RoomType, User
 from chinwag.events.types import UserRemovedFromRoom
 from chinwag.storage.uow import UnitOfWork
 from chinwag.storage.users import UserFilter
 
 log = structlog.get_logger(__name__)
 
-BOT_ID = "chinwag.bot"
-BOT_USERNAME = "chinwag.bot"
 ALERTS_ROOM_ID = "moderation-alerts"
 ALERTS_ROOM_NAME = "moderation-alerts"
 ADMIN_ROLE = "admin"
@@ -28,41 +27,23 @@ async def post_notice(deps: Deps, uow: UnitOfWork, author: User, room: Room, tex
 
 
 async def alert_admins(deps: Deps, text: str) -> None:
-    """The system bot posts `text` in the admins-only alerts room, made on first use."""
+    """rocket.cat posts `text` in the admins-only alerts room, made on first use."""
     log.warning("admin alert", detail=text)
     try:
         await _post_alert(deps, text)
     except IntegrityError:
-        # Another process made the bot or the room at the same moment; theirs will do.
+        # Another process made the room at the same moment; theirs will do.
         await _post_alert(deps, text)
 
 
 async def _post_alert(deps: Deps, text: str) -> None:
     async with deps.uow() as uow:
-        bot = await _system_bot(deps, uow)
+        bot = await uow.users.find_by_id(ROCKET_CAT_ID)
+        if bot is None:
+            return  # bootstrap makes rocket.cat; without it the log line above must do
         room = await _alerts_room(deps, uow, bot)
         await sync_alert_members(deps, uow, room)
         await post_notice(deps, uow, bot, room, text)
-
-
-async def _system_bot(deps: Deps, uow: UnitOfWork) -> User:
-    """chinwag.bot: a bot account with no password, so nobody can log in as it."""
-    bot = await uow.users.find_by_id(BOT_ID)
-    if bot is not None:
-        return bot
-    return await insert_user(
-        deps,
-        uow,
-        NewUser(
-            user_id=BOT_ID,
-            username=BOT_USERNAME,
-            name="Chinwag",
-            type=UserType.BOT,
-            roles=("bot",),
-            join_default_channels=False,
-        ),
-        password_hash=None,
-    )
 
 
 async def _alerts_room(deps: Deps, uow: UnitOfWork, bot: User) -> Room:
@@ -93,13 +74,13 @@ async def _alerts_room(deps: Deps, uow: UnitOfWork, bot: User) -> Room:
 
 
 async def sync_alert_members(deps: Deps, uow: UnitOfWork, room: Room | None = None) -> None:
-    """The alerts room's members are the active administrators (and the bot), no one else."""
+    """The alerts room's members are the active administrators (and rocket.cat), no one else."""
     room = room or await uow.rooms.find_room(ALERTS_ROOM_ID)
     if room is None:
         return  # made, with its members, at the first alert
     admins = UserFilter(role=ADMIN_ROLE, active=True, types=("user",))
     wanted, _ = await uow.users.list_users(admins, 0, None)
-    wanted_ids = {u.id for u in wanted} | {BOT_ID}
+    wanted_ids = {u.id for u in wanted} | {ROCKET_CAT_ID}
     members, _ = await uow.rooms.list_member_ids(room.id)
     for user in wanted:
         if user.id not in members and user.username:
@@ -108,7 +89,7 @@ async def sync_alert_members(deps: Deps, uow: UnitOfWork, room: Room | None = No
         subscription = await uow.rooms.find_subscription(room.id, user_id)
         if subscription is not None:
             await uow.rooms.delete_subscription(subscription, deps.clock.now())
-            uow.emit(UserRemovedFromRoom(room_id=room.id, user_id=user_id, by=BOT_ID))
+            uow.emit(UserRemovedFromRoom(room_id=room.id, user_id=user_id, by=ROCKET_CAT_ID))
 
 
 async def tell_channel(deps: Deps, author_id: str, channel: str, text: str) -> bool:
