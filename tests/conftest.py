@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from chinwag.actions.bootstrap import bootstrap
 from chinwag.actions.deps import Deps
 from chinwag.app import build_deps, create_app
+from chinwag.pubsub.redis import RedisBus
 from chinwag.settings import Config
 from chinwag.storage.database import Database
 from chinwag.storage.migrate import upgrade
@@ -142,6 +143,10 @@ async def opened_deps(
     try:
         yield deps
     finally:
+        if isinstance(deps.bus, RedisBus):  # leave the shared Redis as the test found it
+            keys = [k async for k in deps.bus.redis.scan_iter(f"{config.redis_prefix}*")]
+            if keys:
+                await deps.bus.redis.delete(*keys)
         await deps.bus.close()
         await deps.db.dispose()
 
