@@ -19,7 +19,8 @@ users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 audit_app = typer.Typer(help="Check the audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
-console = Console(stderr=True)
+# Soft wrap: a long path or URL stays on one line, whole, for the reader and for grep.
+console = Console(stderr=True, soft_wrap=True)
 
 DataOpt = Annotated[
     Path | None,
