@@ -60,8 +60,8 @@ class LiveServer:
     url: str
     log_path: Path
 
-    def wait_until_up(self) -> None:
-        _wait_until_up(self.url, self.proc, self.log_path)
+    def wait_until_up(self, within: float = 30) -> None:
+        _wait_until_up(self.url, self.proc, self.log_path, within)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -112,8 +112,8 @@ def live_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[s
         server.stop()
 
 
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, within: float = 30) -> None:
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text()}")

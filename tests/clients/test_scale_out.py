@@ -310,6 +310,39 @@ async def test_through_nginx_with_the_rocketchat_api_client_and_ddp(
     assert all(posts_answered(u) > 0 for u in upstreams)  # nginx used both processes
 
 
+async def test_serve_workers_runs_several_processes_on_one_port(
+    cluster: Cluster, a: str, tmp_path: Path
+) -> None:
+    server = spawn_server(tmp_path / "workers", {**cluster.env, "CHINWAG_WORKERS": "2"})
+    try:
+        server.wait_until_up(within=120)  # two interpreters import and start side by side
+        assert len(children_of(server.proc.pid)) >= 2
+        headers = await rest_login(a, ADMIN[0], ADMIN[1])
+        async with connect(a) as watcher:
+            await listening(a, headers, watcher)
+            texts = [f"to a worker {i}" for i in range(8)]
+            for text in texts:  # a new connection each: the kernel picks the worker
+                await post(server.url, headers, text)
+            for text in texts:
+                await watcher.expect(message_on("GENERAL", text))
+    finally:
+        server.stop()
+    assert not children_of(server.proc.pid)
+
+
+def children_of(pid: int) -> list[int]:
+    """Live processes whose parent is `pid`, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
 def posts_answered(server_url: str) -> float:
     """chat.postMessage calls this process answered, from its /metrics."""
     metrics = httpx.get(f"{server_url}/metrics").text
