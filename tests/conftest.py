@@ -3,6 +3,7 @@ set), the app behind an in-process HTTP client, and personas that register and l
 
 import os
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,12 +18,16 @@ from fastapi import FastAPI
 from chinwag.actions.bootstrap import bootstrap
 from chinwag.actions.deps import Deps
 from chinwag.app import build_deps, create_app
+from chinwag.pubsub.redis import RedisBus
 from chinwag.settings import Config
 from chinwag.storage.database import Database
 from chinwag.storage.migrate import upgrade
 from chinwag.storage.tables import metadata
 
 PG_URL = os.environ.get("CHINWAG_TEST_DATABASE_URL")
+# When set (the PostgreSQL leg of scripts/test under CI), the fixtures run on the Redis bus,
+# Redis counters and presence, each test under its own key prefix.
+REDIS_URL = os.environ.get("CHINWAG_TEST_REDIS_URL") or None
 PASSWORD = "correct horse battery staple"
 
 
@@ -90,6 +95,12 @@ RELAXED_LIMITS = {
     "API_Enable_Rate_Limiter": "false",
     "Block_Multiple_Failed_Logins_Enabled": "false",
     "Accounts_Registration_Per_IP_Per_Day": "0",
+    "Invites_Pause_After_Joins": "0",
+    "Accounts_Signup_Burst_Per_Minute": "0",
+    "Accounts_Signup_Burst_Per_Network_Per_Minute": "0",
+    "Accounts_Signup_Burst_Per_Domain_Per_Minute": "0",
+    "Rooms_Created_Per_User_Per_Hour": "0",
+    "Rooms_Created_Per_User_Per_Day": "0",
     **{
         f"DDP_Rate_Limit_{scope}_Enabled": "false"
         for scope in ("IP", "User", "Connection", "User_By_Method", "Connection_By_Method")
@@ -105,6 +116,8 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
     return Config(
         data_dir=tmp_path / "data",
         database_url=PG_URL,
+        redis_url=REDIS_URL,
+        redis_prefix=f"test:{uuid.uuid4().hex}:",
         bcrypt_rounds=4,
         site_url="http://chinwag.test",
         # Registration is invite-only by default; the tests sign people up publicly, so their
@@ -125,10 +138,16 @@ async def opened_deps(
     deps = build_deps(config)
     if pg_migrated:
         await _truncate(deps)
+    await deps.bus.start()
     await bootstrap(deps)
     try:
         yield deps
     finally:
+        if isinstance(deps.bus, RedisBus):  # leave the shared Redis as the test found it
+            keys = [k async for k in deps.bus.redis.scan_iter(f"{config.redis_prefix}*")]
+            if keys:
+                await deps.bus.redis.delete(*keys)
+        await deps.bus.close()
         await deps.db.dispose()
 
 

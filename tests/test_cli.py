@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from alembic.script import ScriptDirectory
 from typer.testing import CliRunner
 
@@ -20,9 +21,30 @@ def _store_args(tmp_path: Path) -> list[str]:
 def test_help_documents_every_serve_option() -> None:
     result = runner.invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
-    for option in ("--host", "--port", "--data", "--database-url", "--site-url", "--log-level"):
+    options = ("--host", "--port", "--data", "--database-url", "--site-url", "--log-level")
+    for option in (*options, "--redis-url", "--workers"):
         assert option in result.output
-    assert "CHINWAG_DATABASE_URL" in result.output
+    for variable in ("CHINWAG_DATABASE_URL", "CHINWAG_REDIS_URL", "CHINWAG_PRESENCE_EXPIRY"):
+        assert variable in result.output
+
+
+def test_several_workers_need_postgresql_and_redis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key in ("CHINWAG_DATABASE_URL", "CHINWAG_REDIS_URL", "CHINWAG_WORKERS"):
+        monkeypatch.delenv(key, raising=False)
+    env = {"COLUMNS": "200"}
+    cases = {
+        (): "needs PostgreSQL (--database-url) and Redis (--redis-url)",
+        ("--redis-url", "redis://127.0.0.1:1/0"): "needs PostgreSQL (--database-url):",
+        ("--database-url", "postgresql://nobody@127.0.0.1:1/x"): "needs Redis (--redis-url):",
+    }
+    for extra, words in cases.items():
+        args = ["serve", "--workers", "2", "--data", str(tmp_path), *extra]
+        result = runner.invoke(app, args, env=env)
+        assert result.exit_code == 2, result.output
+        assert words in " ".join(result.output.split())
+    assert not (tmp_path / "chinwag.db").exists()  # refused before touching anything
 
 
 def test_migrate_reports_the_revision(tmp_path: Path, deps: Deps) -> None:

@@ -5,25 +5,31 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from redis.asyncio import Redis
 from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
-from chinwag import __version__
+from chinwag import __version__, logging
 from chinwag.actions.bootstrap import bootstrap
+from chinwag.actions.connection_presence import set_connection_status
 from chinwag.actions.deps import Deps
 from chinwag.actions.notices import log_security_notices
 from chinwag.actions.pruning import Pruner
+from chinwag.actions.shared_caches import follow_shared_changes
+from chinwag.ddp.catch_up import CatchUp
 from chinwag.ddp.renderers import register_renderers
 from chinwag.ddp.rest_bridge import bridge
 from chinwag.ddp.server import DdpServer
 from chinwag.ddp.streams import StreamHub
 from chinwag.domain.errors import ChinwagError
 from chinwag.domain.mail import MailTransport
+from chinwag.domain.models import Status
 from chinwag.http import avatar, envelope, pages
 from chinwag.http.forms import FormAsJson
 from chinwag.http.metrics import Metrics, MetricsMiddleware
 from chinwag.http.rate_limit import RateLimit
 from chinwag.http.v1 import (
+    abuse,
     audit,
     auth,
     banners,
@@ -51,6 +57,9 @@ from chinwag.http.web import WebClient
 from chinwag.mail.sender import MailSender
 from chinwag.mail.smtp import SmtpTransport
 from chinwag.pubsub.memory import MemoryBus
+from chinwag.pubsub.redis import RedisBus
+from chinwag.pubsub.redis_counters import RedisCounters
+from chinwag.pubsub.redis_presence import RedisPresence
 from chinwag.settings import Config
 from chinwag.storage.database import Database
 from chinwag.storage.migrate import upgrade
@@ -63,9 +72,29 @@ Authenticate with the `X-User-Id` and `X-Auth-Token` headers that `login` return
 def build_deps(config: Config) -> Deps:
     if config.database_url is None:
         config.data_dir.mkdir(parents=True, exist_ok=True)
-    deps = Deps(config=config, db=Database(config.effective_database_url), bus=MemoryBus())
+    db = Database(config.effective_database_url)
+    if config.redis_url:
+        redis = Redis.from_url(config.redis_url, socket_keepalive=True, socket_connect_timeout=5)
+        bus = RedisBus(redis, config.redis_prefix)
+        deps = Deps(config=config, db=db, bus=bus, limits=RedisCounters(redis, config.redis_prefix))
+        follow_shared_changes(deps)  # before anyone reads a changed setting back
+    else:
+        deps = Deps(config=config, db=db, bus=MemoryBus())
     deps.bus.listen(deps.auth_cache.on_event)
     return deps
+
+
+def shared_presence(deps: Deps) -> RedisPresence | None:
+    """Presence pooled in Redis when the bus is, so processes agree on who is online."""
+    if not isinstance(deps.bus, RedisBus):
+        return None
+    presence = RedisPresence(deps.bus.redis, deps.config.redis_prefix, deps.config.presence_expiry)
+
+    async def on_change(user_id: str, state: Status) -> None:
+        await set_connection_status(deps, user_id, state)
+
+    presence.on_change = on_change
+    return presence
 
 
 async def start(deps: Deps) -> None:
@@ -73,6 +102,13 @@ async def start(deps: Deps) -> None:
     await upgrade(deps.db)
     await bootstrap(deps)
     log_security_notices(deps)
+
+
+def app_from_environment() -> FastAPI:
+    """One worker of `chinwag serve --workers N`: its app, configured by the environment."""
+    config = Config.from_env()
+    logging.configure(config.log_level, config.log_format)
+    return create_app(build_deps(config))
 
 
 class Chinwag(FastAPI):
@@ -93,17 +129,23 @@ def create_app(
     deps: Deps, *, migrate: bool = True, mail_transport: MailTransport | None = None
 ) -> FastAPI:
     sender = MailSender(deps, mail_transport or SmtpTransport())
+    presence = shared_presence(deps)
     pruner = Pruner(deps)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await deps.bus.start()
         if migrate:
             await start(deps)
+        if presence is not None:
+            await presence.start()
         sender.start()
         pruner.start()
         yield
         await pruner.stop()
         await sender.stop()
+        if presence is not None:
+            await presence.close()
         await deps.bus.close()
         await deps.db.dispose()
 
@@ -129,7 +171,12 @@ def create_app(
     hub = StreamHub(deps)
     register_renderers(hub)
     deps.bus.listen(hub.on_event)
-    ddp = DdpServer(deps, hub)
+    ddp = DdpServer(deps, hub, presence=presence)
+    if presence is not None:  # other processes: a broken link to them needs mending
+        deps.bus.on_gap(ddp.presence.resync)
+        catch_up = CatchUp(hub)
+        deps.bus.listen(catch_up.on_event)
+        deps.bus.on_gap(catch_up.run)
     deps.bus.listen(ddp.on_event)  # sockets whose login ended lose it at once
     app.ddp = ddp
     for path, anonymous in (("method.call", False), ("method.callAnon", True)):
@@ -149,6 +196,7 @@ def create_app(
         roles,
         permissions,
         invites,
+        abuse,
         misc,
         banners,
         moderation,

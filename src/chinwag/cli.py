@@ -1,8 +1,9 @@
 """`chinwag serve | migrate | users ...`: parse arguments, build the configuration, run."""
 
 import asyncio
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,7 +19,8 @@ users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 audit_app = typer.Typer(help="Check the audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
-console = Console(stderr=True)
+# Soft wrap: a long path or URL stays on one line, whole, for the reader and for grep.
+console = Console(stderr=True, soft_wrap=True)
 
 DataOpt = Annotated[
     Path | None,
@@ -55,7 +57,10 @@ SERVE_EPILOG = (
     "(force a workspace setting by its Rocket.Chat id); CREATE_TOKENS_FOR_USERS_SECRET "
     "(enables users.createToken); CHINWAG_BCRYPT_ROUNDS (default 10); CHINWAG_LOG_FORMAT "
     "(console or json); CHINWAG_WS_COMPRESSION=true offers permessage-deflate on /websocket "
-    "(off by default: it costs about 40 KB and a compression per frame for every socket). "
+    "(off by default: it costs about 40 KB and a compression per frame for every socket); "
+    "CHINWAG_REDIS_PREFIX (default chinwag:) prefixes every Redis key and channel; "
+    "CHINWAG_PRESENCE_EXPIRY (seconds, default 30) is how long a silent process's users stay "
+    "online. "
     "Mail (verification, password reset, invitations) goes out once "
     "SMTP_Host is set, e.g. OVERWRITE_SETTING_SMTP_Host=mail.example.com."
 )
@@ -77,6 +82,21 @@ def serve(
     log_level: Annotated[
         str | None, typer.Option(help="debug, info, warning or error (env CHINWAG_LOG_LEVEL).")
     ] = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            help="redis://host:port/db: share events, presence and rate limits with other "
+            "processes (env CHINWAG_REDIS_URL; key prefix CHINWAG_REDIS_PREFIX)."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Worker processes sharing the port (env CHINWAG_WORKERS; default 1). More than "
+            "one needs PostgreSQL and Redis.",
+        ),
+    ] = None,
 ) -> None:
     """Run the server: migrate, bootstrap, then serve the REST API under /api."""
     import uvicorn
@@ -84,24 +104,86 @@ def serve(
     from chinwag.app import build_deps, create_app
 
     config = _config(
-        data, database_url, host=host, port=port, site_url=site_url, log_level=log_level
+        data,
+        database_url,
+        host=host,
+        port=port,
+        site_url=site_url,
+        log_level=log_level,
+        redis_url=redis_url,
+        workers=workers,
     )
     logging.configure(config.log_level, config.log_format)
+    refusal = multi_process_refusal(config)
+    if refusal:
+        console.print(f"[red]error:[/red] {refusal}")
+        raise typer.Exit(2)
     url = config.site_url or config.listen_url
     console.print(f"[bold]Chinwag {__version__}[/bold]")
     console.print(f"  data:  {_where(config)}")
+    if config.redis_url:
+        console.print(f"  redis: {_redis_where(config.redis_url)}  workers: {config.workers}")
     console.print(f"  open:  {url}/  (REST API at {url}/api/v1, OpenAPI at {url}/api/docs)")
-    deps = build_deps(config)
-    uvicorn.run(
-        create_app(deps),
-        host=config.host,
-        port=config.port,
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        ws="websockets-sansio",  # lets DDP frames go straight to the transport (ddp/direct.py)
-        ws_per_message_deflate=config.ws_compression,
+    options: dict[str, Any] = {
+        "host": config.host,
+        "port": config.port,
+        "log_level": "warning",
+        "access_log": False,
+        "lifespan": "on",
+        "ws": "websockets-sansio",  # lets DDP frames go straight to the transport (ddp/direct.py)
+        "ws_per_message_deflate": config.ws_compression,
+    }
+    if config.workers > 1:
+        # Each worker builds its app from the environment: hand it what the options said.
+        os.environ.update(_as_environment(config))
+        factory = "chinwag.app:app_from_environment"
+        uvicorn.run(factory, factory=True, workers=config.workers, **options)
+        return
+    uvicorn.run(create_app(build_deps(config)), **options)
+
+
+def multi_process_refusal(config) -> str | None:  # type: ignore[no-untyped-def]
+    """Why this configuration cannot run several workers, if it cannot."""
+    if config.workers <= 1:
+        return None
+    from chinwag.storage.engine import is_sqlite
+
+    missing = [
+        need
+        for need, have in (
+            ("PostgreSQL (--database-url)", not is_sqlite(config.effective_database_url)),
+            ("Redis (--redis-url)", config.redis_url),
+        )
+        if not have
+    ]
+    if not missing:
+        return None
+    return (
+        f"--workers {config.workers} needs {' and '.join(missing)}: SQLite and the in-process "
+        "bus serve one process. Run one worker, or point every worker at one PostgreSQL "
+        "database and one Redis."
     )
+
+
+def _as_environment(config) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    chosen = {
+        "CHINWAG_DATA_DIR": str(config.data_dir),
+        "CHINWAG_DATABASE_URL": config.database_url,
+        "CHINWAG_REDIS_URL": config.redis_url,
+        "CHINWAG_SITE_URL": config.site_url,
+        "CHINWAG_HOST": config.host,
+        "CHINWAG_PORT": str(config.port),
+        "CHINWAG_LOG_LEVEL": config.log_level,
+    }
+    return {k: v for k, v in chosen.items() if v is not None}
+
+
+def _redis_where(url: str) -> str:
+    """The URL without its password."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}:{parts.port or 6379}{parts.path}"
 
 
 @app.command()

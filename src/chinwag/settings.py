@@ -25,8 +25,22 @@ class Config(BaseSettings):
         description="postgresql://user@host/db to use PostgreSQL; SQLite in the data dir if unset.",
     )
     redis_url: str | None = Field(
-        None, description="redis://host:port for the shared bus (scale-out)."
+        None,
+        description="redis://host:port/db for the shared bus, presence and rate-limit counters "
+        "(scale-out); the in-process bus and counters if unset.",
     )
+    redis_prefix: str = Field(
+        "chinwag:",
+        description="Prefix of every Redis key and channel (several workspaces "
+        "can share one Redis).",
+    )
+    presence_expiry: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds after its last heartbeat that a process's sockets stop counting "
+        "toward presence (a process that died leaves nobody online for longer).",
+    )
+    workers: int = Field(1, ge=1, description="Worker processes sharing the port.")
     site_url: str | None = Field(None, description="Public URL of the server; forces Site_Url.")
     ws_compression: bool = Field(
         False,

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -51,9 +52,30 @@ def store_env() -> dict[str, str]:
     return {}
 
 
-@contextmanager
-def live_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """A server on 127.0.0.1:<free port>, with an admin from ADMIN_USERNAME/ADMIN_PASS."""
+@dataclass
+class LiveServer:
+    """A `chinwag serve` child process and where it listens."""
+
+    proc: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+
+    def wait_until_up(self, within: float = 30) -> None:
+        _wait_until_up(self.url, self.proc, self.log_path, within)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def spawn_server(data_dir: Path, env: dict[str, str] | None = None) -> LiveServer:
+    """Start a server on 127.0.0.1:<free port> (not yet waited for), with an admin from
+    ADMIN_USERNAME/ADMIN_PASS; its output goes to <data_dir>/server.log."""
     port = free_port()
     child_env = {
         **os.environ,
@@ -67,28 +89,31 @@ def live_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[s
         "OVERWRITE_SETTING_Accounts_RegistrationForm": "Public",
         **(env or {}),
     }
-    log = (data_dir / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "chinwag", "serve", "--port", str(port), "--data", str(data_dir)],
-        env=child_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / "server.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "chinwag", "serve", "--port", str(port), "--data", data_dir],
+            env=child_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return LiveServer(proc, f"http://127.0.0.1:{port}", log_path)
+
+
+@contextmanager
+def live_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A server on 127.0.0.1:<free port>, with an admin from ADMIN_USERNAME/ADMIN_PASS."""
+    server = spawn_server(data_dir, env)
     try:
-        _wait_until_up(url, proc, data_dir / "server.log")
-        yield url
+        server.wait_until_up()
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        server.stop()
 
 
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, within: float = 30) -> None:
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text()}")

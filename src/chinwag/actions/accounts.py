@@ -8,7 +8,7 @@ from chinwag.domain.errors import ChinwagError
 from chinwag.domain.ids import random_id
 from chinwag.domain.models import Room, Status, User, UserType
 from chinwag.domain.passwords import hash_digest, sha256_hex
-from chinwag.events.types import UserCreated, UserJoinedRoom
+from chinwag.events.types import SettingChanged, UserCreated, UserJoinedRoom
 from chinwag.storage.uow import UnitOfWork
 from chinwag.storage.users import UserFilter
 
@@ -29,6 +29,7 @@ class NewUser:
     invite_token: str | None = None
     invited_by: str | None = None
     user_id: str | None = None
+    signup_network: str | None = None  # self sign-up only: where it came from, coarsely
 
 
 async def hash_password(deps: Deps, plain: str) -> str:
@@ -88,6 +89,8 @@ async def insert_user(deps: Deps, uow: UnitOfWork, new: NewUser, password_hash: 
         if deps.settings.str("Show_Setup_Wizard") == "pending":
             await uow.config.upsert_setting("Show_Setup_Wizard", "in_progress", deps.clock.now())
             deps.settings.set("Show_Setup_Wizard", "in_progress", deps.clock.now())
+            # Other processes (and open web clients) learn that setup has begun.
+            uow.emit(SettingChanged(setting_id="Show_Setup_Wizard", public=True))
     now = deps.clock.now()
     user_id = new.user_id or random_id()
     await uow.users.insert_user(
@@ -108,6 +111,7 @@ async def insert_user(deps: Deps, uow: UnitOfWork, new: NewUser, password_hash: 
             "reason": new.reason,
             "invite_token": new.invite_token,
             "invited_by": new.invited_by,
+            "signup_network": new.signup_network,
             # Rocket.Chat opts new people into codes by mail (used once their address is
             # verified and mail can be sent).
             "email2fa_enabled": new.type == UserType.USER

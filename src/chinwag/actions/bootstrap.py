@@ -13,18 +13,22 @@ log = structlog.get_logger(__name__)
 
 GENERAL_ID = "GENERAL"
 ROCKET_CAT_ID = "rocket.cat"
+# Any fixed number: processes starting together bootstrap one after another under it.
+BOOTSTRAP_LOCK = 7_270_002
 
 
 async def bootstrap(deps: Deps) -> None:
-    """Bring a database to a usable state; safe to run at every start and from many processes."""
-    async with deps.uow() as uow:
-        await _ensure_roles(deps, uow)
-        await _ensure_permissions(deps, uow)
-        await _ensure_general(deps, uow)
-        await _ensure_rocket_cat(deps, uow)
-        await _force_settings(deps, uow)
-    await load_caches(deps)
-    await _ensure_env_admin(deps)
+    """Bring a database to a usable state; safe to run at every start and from many processes
+    starting at once (one at a time; the later ones find the work done)."""
+    async with deps.db.exclusive(BOOTSTRAP_LOCK):
+        async with deps.uow() as uow:
+            await _ensure_roles(deps, uow)
+            await _ensure_permissions(deps, uow)
+            await _ensure_general(deps, uow)
+            await _ensure_rocket_cat(deps, uow)
+            await _force_settings(deps, uow)
+        await load_caches(deps)
+        await _ensure_env_admin(deps)
 
 
 async def load_caches(deps: Deps) -> None:

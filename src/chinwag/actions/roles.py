@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chinwag.actions.access import can, require_permission
+from chinwag.actions.alerts import sync_alert_members
 from chinwag.actions.audit import record_audit
 from chinwag.actions.deps import Deps
 from chinwag.domain.audit import Origin
@@ -343,6 +344,8 @@ async def add_user_to_role(
             if not await uow.config.add_user_role(user.id, role.id):
                 raise _already()
             uow.emit(UserUpdated(user_id=user.id, fields=("roles",)))
+            if role.id == "admin":
+                await sync_alert_members(deps, uow)
         uow.emit(_role_event(role, user, grant, "added"))
         after = {"role": role.id, "roomId": grant.room_id}
         await record_audit(
@@ -370,6 +373,8 @@ async def remove_user_from_role(
                 )
             await uow.config.remove_user_role(user.id, role.id)
             uow.emit(UserUpdated(user_id=user.id, fields=("roles",)))
+            if role.id == "admin":
+                await sync_alert_members(deps, uow)
         uow.emit(_role_event(role, user, grant, "removed"))
         before = {"role": role.id, "roomId": grant.room_id}
         await record_audit(

@@ -1,13 +1,26 @@
 """This process's view of who has sockets open, and in which state, per user."""
 
+from datetime import datetime
+from typing import Protocol
+
 from chinwag.actions.connection_presence import set_connection_status
 from chinwag.actions.deps import Deps
 from chinwag.domain.models import Status
 
 
+class SharedPresence(Protocol):
+    """Where processes pool their users' connection states (Redis when scaled out)."""
+
+    async def report(self, user_id: str, state: Status) -> Status:
+        """Record this process's state for the user (OFFLINE: no socket here); return the
+        state across every live process."""
+        ...
+
+
 class PresenceTracker:
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, shared: SharedPresence | None = None) -> None:
         self.deps = deps
+        self.shared = shared
         self._states: dict[str, dict[str, Status]] = {}  # user id -> connection id -> state
 
     def aggregate(self, user_id: str) -> Status:
@@ -30,5 +43,17 @@ class PresenceTracker:
         else:
             states[connection_id] = state
         after = self.aggregate(user_id)
-        if after != before:
-            await set_connection_status(self.deps, user_id, after)
+        if after == before:
+            return
+        if self.shared is not None:
+            after = await self.shared.report(user_id, after)
+        await set_connection_status(self.deps, user_id, after)
+
+    async def resync(self, _lost_at: datetime | None = None) -> None:
+        """Report every local user again (the shared store may have lost them, or reaped this
+        process while it was cut off), and store what the pooled states now say."""
+        if self.shared is None:
+            return
+        for user_id in list(self._states):
+            pooled = await self.shared.report(user_id, self.aggregate(user_id))
+            await set_connection_status(self.deps, user_id, pooled)

@@ -27,7 +27,7 @@ from chinwag.ddp.methods import (  # noqa: F401
     streams,
     two_factor,
 )
-from chinwag.ddp.presence import PresenceTracker
+from chinwag.ddp.presence import PresenceTracker, SharedPresence
 from chinwag.ddp.protocol import DdpSession, MethodCall, MethodError, Request, Subscribe
 from chinwag.ddp.rate_limits import check_ddp_limits
 from chinwag.ddp.streams import StreamHub
@@ -77,12 +77,13 @@ class DdpServer:
         hub: StreamHub,
         queue_size: int = 1024,
         ping_seconds: float = IDLE_PING_SECONDS,
+        presence: SharedPresence | None = None,
     ) -> None:
         self.deps = deps
         self.hub = hub
         self.queue_size = queue_size
         self.ping_seconds = ping_seconds
-        self.presence = PresenceTracker(deps)
+        self.presence = PresenceTracker(deps, presence)
 
     async def on_event(self, event: Event) -> None:
         """A login ended (logout elsewhere, revoked tokens, deactivation, deletion): that user's

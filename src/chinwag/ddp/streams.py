@@ -197,6 +197,10 @@ class StreamHub:
                 connection.send_frame(_frame(stream, event_name, args))
                 return
 
+    def room_ids(self) -> list[str]:
+        """The rooms some socket here listens to."""
+        return [t[5:] for t in self._by_topic if t.startswith("room:")]
+
     def listening(self, topic: str) -> bool:
         return topic in self._by_topic
 

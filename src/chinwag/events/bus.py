@@ -1,11 +1,15 @@
 """The bus protocol: how committed events reach whoever listens."""
 
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from chinwag.events.types import Event
 
 Listener = Callable[[Event], Awaitable[None]]
+# Called when events may have been missed (the link to other processes came back), with when
+# the link broke: whoever keeps state from events catches up from the database.
+GapHook = Callable[[datetime], Awaitable[None]]
 
 
 class Bus(Protocol):
@@ -14,5 +18,11 @@ class Bus(Protocol):
     def listen(self, listener: Listener) -> None:
         """Call `listener` with every event this process hears, local or remote."""
         ...
+
+    def on_gap(self, hook: GapHook) -> None:
+        """Call `hook` whenever this process may have missed events from other processes."""
+        ...
+
+    async def start(self) -> None: ...
 
     async def close(self) -> None: ...

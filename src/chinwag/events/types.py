@@ -1,6 +1,6 @@
 """The events the actions emit, in the past tense. Adapters turn them into stream messages."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,9 @@ class MessageSent(Event):
     message_id: str
     thread_id: str | None = None
     direct: bool = False  # in a direct message room: every other member is notified
+    # The room's sequence number at this message (None off the timeline): where a process
+    # that missed events catches up from. Not part of the event's identity.
+    seq: int | None = field(default=None, compare=False)
 
     @property
     def topics(self) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from chinwag.events.bus import Listener
+from chinwag.events.bus import GapHook, Listener
 from chinwag.events.types import Event
 
 
@@ -31,6 +31,12 @@ class MemoryBus:
             yield captured
         finally:
             self._captures.remove(captured)
+
+    def on_gap(self, hook: GapHook) -> None:
+        """One process hears every event it publishes: there is never a gap."""
+
+    async def start(self) -> None:
+        pass
 
     async def close(self) -> None:
         self._listeners.clear()

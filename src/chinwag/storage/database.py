@@ -188,6 +188,22 @@ class Database:
             async with self._async.connect() as aconn:
                 yield aconn
 
+    @asynccontextmanager
+    async def exclusive(self, key: int) -> AsyncIterator[None]:
+        """Run the block in one process at a time across hosts: a PostgreSQL advisory lock
+        (the others wait). SQLite serves one process, so there is nothing to take."""
+        if self.is_sqlite:
+            yield
+            return
+        async with self.connect() as conn:
+            await conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            await conn.commit()
+            try:
+                yield
+            finally:
+                await conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                await conn.commit()
+
     @contextmanager
     def statement_counter(self) -> Iterator[list[str]]:
         """The SQL statements sent while the block runs, in order (for tests that count them)."""

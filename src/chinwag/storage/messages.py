@@ -245,6 +245,24 @@ class MessageRepo:
         row = (await self.conn.execute(query)).first()
         return _message(row) if row else None
 
+    async def list_missed(
+        self, room_id: str, after_seq: int | None, since: datetime, limit: int
+    ) -> list[Message]:
+        """A room's messages past a timeline position (or, without one, sent since a time),
+        and thread replies sent since that time, oldest first: what a process catches up."""
+        by_time = messages.c.ts >= since
+        if after_seq is not None:
+            missed = sa.or_(messages.c.seq > after_seq, sa.and_(messages.c.seq.is_(None), by_time))
+        else:
+            missed = by_time
+        query = (
+            sa.select(messages)
+            .where(messages.c.room_id == room_id, missed)
+            .order_by(messages.c.ts)
+            .limit(limit)
+        )
+        return [_message(r) for r in await self.conn.execute(query)]
+
     async def messages_by_ids(self, ids: Sequence[str]) -> list[Message]:
         if not ids:
             return []

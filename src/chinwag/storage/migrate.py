@@ -26,17 +26,9 @@ def _upgrade(connection: sa.Connection, revision: str) -> None:
 
 
 async def upgrade(db: Database, revision: str = "head") -> None:
-    async with db.connect() as conn:
-        if not db.is_sqlite:
-            await conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
-            await conn.commit()
-        try:
-            await conn.run_sync(_upgrade, revision)
-            await conn.commit()
-        finally:
-            if not db.is_sqlite:
-                await conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
-                await conn.commit()
+    async with db.exclusive(MIGRATION_LOCK), db.connect() as conn:
+        await conn.run_sync(_upgrade, revision)
+        await conn.commit()
 
 
 async def current_revision(db: Database) -> str | None:
