@@ -336,6 +336,16 @@ async def test_a_shadow_restricted_user_sees_their_posts_and_nobody_else_does(
     own = await get(client, alice, "users.info", userId=alice.id)
     assert "restricted" not in own["user"]  # the restriction stays invisible to its subject
     assert "restricted" not in (await get(client, alice, "me"))
+    r = await client.post(
+        f"{API}/chat.postMessage",
+        json={"roomId": "GENERAL", "text": "@bob psst", "tmid": before["_id"]},
+        headers=alice.headers,
+    )
+    assert r.status_code == 200, r.text
+    sub = await get(client, bob, "subscriptions.getOne", roomId="GENERAL")
+    assert sub["subscription"]["userMentions"] == 0
+    root = await get(client, alice, "chat.getMessage", msgId=before["_id"])
+    assert "tcount" not in root["message"]
     await send(client, admin, "moderation.restrictUser", userId=alice.id, restricted=False)
     assert hidden["_id"] in [m["_id"] for m in await history(client, bob, "GENERAL")]
 

@@ -210,6 +210,8 @@ async def _count(
 ) -> None:
     if seq is not None:
         await uow.rooms.mark_read_to(room.id, actor.id, seq, now)  # one's own post is read
+    if actor.restricted:
+        return  # a shadow post alerts, reopens and counts for nobody else
     if thread_id:
         await uow.threads.add_reply(thread_id, actor.id, now)
     direct = [m.id for m in mentions if m.type == "user" and m.id != actor.id]
