@@ -28,6 +28,7 @@ MARK = b'"msg":"lm'  # a model message's text starts with lm<send time, ns>x
 USER_EVENTS = ("message", "subscriptions-changed", "rooms-changed", "notification")
 ACTIONS = ("post", "open", "read", "typing", "status")
 DRAIN_SECONDS = 2.0  # after the last action: deliveries still on the way are counted
+WARMUP_SECONDS = 2.0  # acting, not measured: first statements, caches, connection pools
 
 
 @dataclass(frozen=True)
@@ -154,9 +155,11 @@ async def _worker(job: WorkerJob, pipe: Connection) -> None:
     pipe.send(("ready", out.connect_seconds, out.failed_connects))
     start, end = await loop.run_in_executor(None, pipe.recv)
     tally.window = (start, end)
-    cpu = cpu_seconds()
+    await asyncio.sleep(max(0.0, start - WARMUP_SECONDS - time.time()))
+    warm = asyncio.create_task(_act(job, sockets, out, start, end))
     await asyncio.sleep(max(0.0, start - time.time()))
-    await _act(job, sockets, out, end)
+    cpu = cpu_seconds()
+    await warm
     await asyncio.sleep(DRAIN_SECONDS)
     out.client_cpu_seconds = cpu_seconds() - cpu
     out.delays_ms, out.frames, out.closed_by_server = tally.delays, tally.frames, tally.closed
@@ -183,10 +186,10 @@ async def _connect(job: WorkerJob, tally: Tally, out: WorkerResult) -> dict[int,
 
 
 async def _act(
-    job: WorkerJob, sockets: dict[int, DdpSocket], out: WorkerResult, end: float
+    job: WorkerJob, sockets: dict[int, DdpSocket], out: WorkerResult, start: float, end: float
 ) -> None:
     """One Poisson stream of actions for all this process's users (open loop: an action
-    does not wait for the previous one's answer)."""
+    does not wait for the previous one's answer); counted from `start`."""
     rng = random.Random(job.seed)
     rates = [job.profile.rate(a) * len(sockets) / 60 for a in ACTIONS]
     total = sum(rates)
@@ -201,7 +204,8 @@ async def _act(
         k = rng.choice(keys)
         tier = rng.randrange(len(job.users[k].rooms))
         text = texts[rng.randrange(len(texts))]
-        task = asyncio.create_task(_one(job, sockets[k], k, tier, action, text, out))
+        counted = out if time.time() >= start else WorkerResult()
+        task = asyncio.create_task(_one(job, sockets[k], k, tier, action, text, counted))
         pending.add(task)
         task.add_done_callback(pending.discard)
     if pending:
@@ -277,10 +281,11 @@ def run_step(
         procs.append(proc)
     try:
         ready = [pipe.recv() for pipe in pipes]
-        start = time.time() + 0.5
-        cpu0, rss0 = server.cpu_seconds(), server.rss_mb()
+        start = time.time() + WARMUP_SECONDS + 0.5
         for pipe in pipes:
             pipe.send((start, start + seconds))
+        time.sleep(max(0.0, start - time.time()))
+        cpu0, rss0 = server.cpu_seconds(), server.rss_mb()
         results: list[WorkerResult] = [pipe.recv()[1] for pipe in pipes]
         cpu = server.cpu_seconds() - cpu0
         rss = server.rss_mb()

@@ -16,7 +16,15 @@ import orjson
 from bench import synapse
 from bench.corpus import Corpus
 from bench.http_load import Request, load
-from bench.load_model import ACTIONS, DRAIN_SECONDS, Profile, layout, online_members, percentile
+from bench.load_model import (
+    ACTIONS,
+    DRAIN_SECONDS,
+    WARMUP_SECONDS,
+    Profile,
+    layout,
+    online_members,
+    percentile,
+)
 from bench.realtime_setup import cpu_seconds
 from bench.rest import row
 from bench.synapse import MSG, Homeserver, MatrixUser, Syncer
@@ -207,9 +215,11 @@ class MatrixModel:
             syncers = [Syncer(http, u, heard) for u in self.users[:online]]
             await _start(syncers)
             connect = time.perf_counter() - started
+            window = (time.time() + WARMUP_SECONDS, time.time() + WARMUP_SECONDS + seconds)
+            acting = asyncio.create_task(self._act(http, online, *window))
+            await asyncio.sleep(WARMUP_SECONDS)
             rss0, cpu0, client0 = self.server.rss_mb(), self.server.cpu_seconds(), cpu_seconds()
-            window = (time.time(), time.time() + seconds)
-            posts, actions, errors = await self._act(http, online, window[1])
+            posts, actions, errors = await acting
             await asyncio.sleep(DRAIN_SECONDS)
             cpu, client = self.server.cpu_seconds() - cpu0, cpu_seconds() - client0
             rss = self.server.rss_mb()
@@ -242,7 +252,7 @@ class MatrixModel:
         }
 
     async def _act(
-        self, http: httpx.AsyncClient, online: int, end: float
+        self, http: httpx.AsyncClient, online: int, start: float, end: float
     ) -> tuple[list[tuple[int, int]], dict[str, list[float]], int]:
         rng = random.Random(99)
         rates = [self.profile.rate(a) * online / 60 for a in ACTIONS]
@@ -253,7 +263,7 @@ class MatrixModel:
         errors = 0
         pending: set[asyncio.Task[None]] = set()
 
-        async def one(action: str, k: int, tier: int, text: str) -> None:
+        async def one(action: str, k: int, tier: int, text: str, counted: bool) -> None:
             nonlocal errors
             user, rid = self.users[k], self.rooms[k][tier]
             started = time.perf_counter()
@@ -261,6 +271,8 @@ class MatrixModel:
                 status = await self._call(http, action, user, rid, text)
             except httpx.HTTPError:
                 status = 599
+            if not counted:
+                return
             if status >= 400:
                 errors += 1
                 return
@@ -272,9 +284,11 @@ class MatrixModel:
                 break
             action = rng.choices(ACTIONS, rates)[0]
             k, tier = rng.randrange(online), rng.randrange(len(self.profile.room_sizes))
-            if action == "post":
+            counted = time.time() >= start
+            if action == "post" and counted:
                 posts.append((tier, groups[tier][k]))
-            task = asyncio.create_task(one(action, k, tier, texts[rng.randrange(len(texts))]))
+            text = texts[rng.randrange(len(texts))]
+            task = asyncio.create_task(one(action, k, tier, text, counted))
             pending.add(task)
             task.add_done_callback(pending.discard)
         if pending:

@@ -43,6 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     delivery.add_argument("--gap-ms", type=float, default=50.0, help="pause between posts")
     idle = parser.add_argument_group("idle")
     idle.add_argument("--idle", type=int, default=10_000, help="idle connections")
+    idle.add_argument("--idle-seconds", type=float, default=10.0, help="idle before reading RSS")
     mixed = parser.add_argument_group("mixed (the load model)")
     mixed.add_argument("--users", default="100,1000,2500,5000,10000", help="steps, rising")
     mixed.add_argument("--peer-users", type=int, default=1000, help="the peer's last step")
@@ -170,7 +171,7 @@ def _delivery(
 def _idle(args: argparse.Namespace, stores: list[str | None], _peer: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"chinwag": {}}
     for store in stores:
-        argv = ["--parts", "idle", "--idle", str(args.idle), "--idle-seconds", "5"]
+        argv = ["--parts", "idle", "--idle", str(args.idle), "--idle-seconds", str(args.idle_seconds)]
         argv += ["--database-url", store] if store else []
         result = realtime.run(_scenario_args(realtime, argv, args))
         out["chinwag"][_label(store)] = result["idle"]
