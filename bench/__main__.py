@@ -53,9 +53,7 @@ def main() -> None:
         "options": {k: v for k, v in vars(args).items() if k not in ("scenario", "database_url")},
     }
     if args.scenario == "run":
-        report |= full_run.run(args)
-        report["load_average"].append(round(os.getloadavg()[0], 2))
-        root = full_run.write(report, args.out)
+        root = full_run.run(args, report)
         print((root / "summary.md").read_text())
         print(f"\n(written to {root / 'report.json'})")
         return

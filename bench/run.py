@@ -11,6 +11,7 @@ Scenarios: rest (me, subscriptions.get, chat.postMessage), delivery (post to rec
 import argparse
 import asyncio
 import json
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     delivery.add_argument("--sockets", default="1,100,1000", help="subscribers per case")
     delivery.add_argument("--posts", type=int, default=50, help="timed posts per case")
     delivery.add_argument("--gap-ms", type=float, default=50.0, help="pause between posts")
+    delivery.add_argument(
+        "--peer-sockets", help="the peer's subscribers per case (default: --sockets)"
+    )
     idle = parser.add_argument_group("idle")
     idle.add_argument("--idle", type=int, default=10_000, help="idle connections")
     idle.add_argument("--idle-seconds", type=float, default=10.0, help="idle before reading RSS")
@@ -63,7 +67,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="directory for the results (default bench/results/run-*)")
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
+def run(args: argparse.Namespace, report: dict[str, Any]) -> Path:
+    """Every chosen scenario into `report`, written out after each (a long run stopped
+    part-way keeps what it measured); the directory written."""
     chosen = SCENARIOS if args.scenarios == "all" else tuple(args.scenarios.split(","))
     if not set(chosen) <= set(SCENARIOS):
         raise SystemExit(f"scenarios: all, or some of {','.join(SCENARIOS)}")
@@ -71,13 +77,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if not stores:
         raise SystemExit("--no-sqlite needs --database-url")
     raise_fd_limit(max(args.idle, *_ints(args.users)) + 1000)
-    report: dict[str, Any] = {"scenarios": list(chosen), "peer": None, "results": {}}
+    report |= {"scenarios": list(chosen), "peer": None, "results": {}}
     peer_ok = not args.no_peer and _peer_available(report)
+    root = _root(args.out)
     for name in chosen:
         print(f"== {name}", flush=True)
         with_peer = peer_ok and name in ("rest", "delivery", "mixed")
         report["results"][name] = SCENARIO_RUNNERS[name](args, stores, with_peer)
-    return report
+        report["load_average"].append(round(os.getloadavg()[0], 2))
+        write(report, root)
+    return root
 
 
 def _peer_available(report: dict[str, Any]) -> bool:
@@ -161,7 +170,8 @@ def _delivery(
             out["chinwag"].setdefault(_label(store), []).append(result)
         if with_peer:
             with synapse.synapse(args.bcrypt_rounds) as hs:
-                rows = asyncio.run(peer.delivery(hs, sizes, args.posts, args.gap_ms))
+                theirs = _ints(args.peer_sockets) if args.peer_sockets else sizes
+                rows = asyncio.run(peer.delivery(hs, theirs, args.posts, args.gap_ms))
                 out["synapse"].append(
                     {"latency": rows, "server_peak_rss_mb": round(hs.peak_rss_mb(), 1)}
                 )
@@ -171,7 +181,14 @@ def _delivery(
 def _idle(args: argparse.Namespace, stores: list[str | None], _peer: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"chinwag": {}}
     for store in stores:
-        argv = ["--parts", "idle", "--idle", str(args.idle), "--idle-seconds", str(args.idle_seconds)]
+        argv = [
+            "--parts",
+            "idle",
+            "--idle",
+            str(args.idle),
+            "--idle-seconds",
+            str(args.idle_seconds),
+        ]
         argv += ["--database-url", store] if store else []
         result = realtime.run(_scenario_args(realtime, argv, args))
         out["chinwag"][_label(store)] = result["idle"]
@@ -278,13 +295,15 @@ SCENARIO_RUNNERS: dict[str, Callable[[argparse.Namespace, list[str | None], bool
 }
 
 
-def write(report: dict[str, Any], out: str | None) -> Path:
+def _root(out: str | None) -> Path:
+    if out:
+        return Path(out)
+    return Path(__file__).parent / "results" / time.strftime("run-%Y%m%d-%H%M%S")
+
+
+def write(report: dict[str, Any], root: Path) -> None:
     """report.json, summary.md and the plots, in one directory."""
-    root = (
-        Path(out) if out else Path(__file__).parent / "results" / time.strftime("run-%Y%m%d-%H%M%S")
-    )
     root.mkdir(parents=True, exist_ok=True)
     report["plots"] = plots.draw(report, root)
     (root / "report.json").write_text(json.dumps(report, indent=2, default=str))
     (root / "summary.md").write_text(summary.markdown(report))
-    return root

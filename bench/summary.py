@@ -55,7 +55,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"# Chinwag benchmark run, {report['date']}",
         "",
         f"- commit {report['commit']}, {report['machine']['cpus']} cores, "
-        f"Python {report['machine']['python']}, load average before/after "
+        f"Python {report['machine']['python']}, load average at start and after each scenario "
         f"{report['load_average']}",
         f"- peer: {_peer(report.get('peer'))}",
         "- ratios are Chinwag / Synapse: above 1 is Chinwag ahead for rates, below 1 for latencies",
