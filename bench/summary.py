@@ -83,32 +83,36 @@ def _peer(peer: dict[str, str] | None) -> str:
 
 def _rest(result: dict[str, Any]) -> list[str]:
     out = ["## REST", ""]
-    out += ["| server | case | req/s | median ms | p99 ms | server CPU % | errors |"]
-    out += ["|---|---|---:|---:|---:|---:|---:|"]
+    out += ["| server | case | req/s | median ms | p99 ms | server CPU % | CPU µs/req | errors |"]
+    out += ["|---|---|---:|---:|---:|---:|---:|---:|"]
     chin = {store: merged_rows(rounds) for store, rounds in result["chinwag"].items()}
     peer = merged_rows(result["synapse"]) if result["synapse"] else {}
-    for store, rows in chin.items():
+    sides = [*((f"Chinwag, {s}", rows) for s, rows in chin.items()), ("Synapse", peer)]
+    for label, rows in sides:
         for case, r in rows.items():
             out.append(
-                f"| Chinwag, {store} | {case} | {r['requests_per_s']:,} | {r['median_ms']} "
-                f"| {r['p99_ms']} | {r['server_cpu_percent']} | {int(r['errors'])} |"
+                f"| {label} | {case} | {r['requests_per_s']:,} | {r['median_ms']} "
+                f"| {r['p99_ms']} | {r['server_cpu_percent']} | {cpu_per_request(r):,} "
+                f"| {int(r['errors'])} |"
             )
-    for case, r in peer.items():
-        out.append(
-            f"| Synapse | {case} | {r['requests_per_s']:,} | {r['median_ms']} | {r['p99_ms']} "
-            f"| {r['server_cpu_percent']} | {int(r['errors'])} |"
-        )
     if peer:
-        out += ["", "| case | " + " | ".join(f"Chinwag {s} / Synapse, req/s" for s in chin) + " |"]
-        out += ["|---|" + "---:|" * len(chin)]
+        heads = [f"Chinwag {s} / Synapse: req/s, CPU per request" for s in chin]
+        out += ["", "| case | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(chin)]
         for case, p in peer.items():
             ours = [list(rows.values())[list(peer).index(case)] for rows in chin.values()]
-            out.append(
-                f"| {case} | "
-                + " | ".join(_ratio(o["requests_per_s"], p["requests_per_s"]) for o in ours)
-                + " |"
-            )
+            cells = [
+                f"{_ratio(o['requests_per_s'], p['requests_per_s'])}, "
+                f"{_ratio(cpu_per_request(o), cpu_per_request(p))}"
+                for o in ours
+            ]
+            out.append(f"| {case} | " + " | ".join(cells) + " |")
     return out
+
+
+def cpu_per_request(row: dict[str, float]) -> int:
+    """Server CPU microseconds per request: steadier than req/s when others share the cores."""
+    rate = row["requests_per_s"]
+    return round(1e6 * row["server_cpu_percent"] / 100 / rate) if rate else 0
 
 
 def _delivery(result: dict[str, Any]) -> list[str]:
