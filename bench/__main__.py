@@ -1,5 +1,8 @@
-"""`python -m bench rest|post|history|realtime|limits|moderation|abuse|web|scale [options]`: run
-a scenario against a fresh server, print a Markdown table, and write JSON under bench/results/."""
+"""`python -m bench run [scenarios]`: the whole report (Chinwag on SQLite and PostgreSQL side
+by side with Matrix Synapse; JSON, Markdown and plots under bench/results/run-*/).
+`python -m bench rest|post|history|realtime|limits|moderation|abuse|web|scale [options]`: one
+scenario against a fresh server, a Markdown table printed and JSON written under
+bench/results/."""
 
 import argparse
 import json
@@ -11,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import abuse, history, limits, moderation, post, realtime, rest, scale, web
+from bench import run as full_run
 from bench.server import chinwag
 
 RESULTS = Path(__file__).parent / "results"
@@ -19,6 +23,7 @@ RESULTS = Path(__file__).parent / "results"
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     scenarios = parser.add_subparsers(dest="scenario", required=True)
+    full_run.add_arguments(scenarios.add_parser("run", help=full_run.__doc__))
     rest_parser = scenarios.add_parser("rest", help="login and me: requests/s and latency")
     rest_parser.add_argument("--seconds", type=float, default=10.0, help="duration of each case")
     rest_parser.add_argument("--concurrency", type=int, default=16, help="open connections")
@@ -33,8 +38,8 @@ def main() -> None:
     for sub in scenarios.choices.values():
         sub.add_argument(
             "--database-url",
-            help="PostgreSQL URL (post, history and realtime drop and create this database); "
-            "SQLite in a temp dir if unset",
+            help="PostgreSQL URL (run, post, history and realtime drop and create this "
+            "database); SQLite in a temp dir if unset (run: SQLite, and PostgreSQL if set)",
         )
         sub.add_argument(
             "--bcrypt-rounds", type=int, default=10, help="password hash cost (seeded users too)"
@@ -51,6 +56,11 @@ def main() -> None:
         "load_average": [round(os.getloadavg()[0], 2)],
         "options": {k: v for k, v in vars(args).items() if k not in ("scenario", "database_url")},
     }
+    if args.scenario == "run":
+        root = full_run.run(args, report)
+        print((root / "summary.md").read_text())
+        print(f"\n(written to {root / 'report.json'})")
+        return
     if args.scenario == "rest":
         with chinwag(args.database_url, args.bcrypt_rounds) as server:
             report["rows"] = rest.run(server, args.seconds, args.concurrency)

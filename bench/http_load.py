@@ -52,11 +52,18 @@ class Result:
 async def _read_response(reader: asyncio.StreamReader) -> int:
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
-    length = 0
+    length, chunked = 0, False
     for line in head.split(b"\r\n"):
-        if line.lower().startswith(b"content-length:"):
+        lower = line.lower()
+        if lower.startswith(b"content-length:"):
             length = int(line.split(b":", 1)[1])
-    if length:
+        elif lower.startswith(b"transfer-encoding:") and b"chunked" in lower:
+            chunked = True  # Synapse (Twisted) streams some answers
+    if chunked:
+        while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+            await reader.readexactly(size + 2)
+        await reader.readuntil(b"\r\n")  # no trailers
+    elif length:
         await reader.readexactly(length)
     return status
 

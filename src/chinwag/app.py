@@ -24,7 +24,7 @@ from chinwag.ddp.streams import StreamHub
 from chinwag.domain.errors import ChinwagError
 from chinwag.domain.mail import MailTransport
 from chinwag.domain.models import Status
-from chinwag.http import avatar, envelope, pages
+from chinwag.http import avatar, envelope, pages, route_memo
 from chinwag.http.forms import FormAsJson
 from chinwag.http.metrics import Metrics, MetricsMiddleware
 from chinwag.http.rate_limit import RateLimit
@@ -158,6 +158,7 @@ def create_app(
         docs_url="/api/docs",
         redoc_url=None,
     )
+    route_memo.install(app)
     app.state.deps = deps
     app.add_exception_handler(ChinwagError, envelope.chinwag_error)
     app.add_exception_handler(RequestValidationError, envelope.validation_error)
