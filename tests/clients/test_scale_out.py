@@ -220,6 +220,43 @@ async def test_a_setting_and_a_lockout_hold_on_every_process(a: str, b: str) -> 
         )
 
 
+async def test_a_rest_rate_limit_holds_across_processes(a: str, b: str) -> None:
+    admin = await rest_login(a, ADMIN[0], ADMIN[1])
+    eve = await make_user(a, admin, "eve")
+    values = {
+        "API_Enable_Rate_Limiter_Limit_Calls_Default": 4,
+        "API_Enable_Rate_Limiter_Limit_Time_Default": 60_000,
+        "API_Enable_Rate_Limiter": True,
+    }
+    for setting_id, value in values.items():
+        answer = await rest(
+            a, "POST", f"/settings/{setting_id}", headers=admin, json={"value": value}
+        )
+        assert answer["success"], answer
+    await setting_reaches(b, admin, "API_Enable_Rate_Limiter", True)
+    try:
+        async with httpx.AsyncClient() as http:
+            codes = [
+                (await http.get(f"{server}/api/v1/me", headers=eve)).status_code
+                for server in (a, b, a, b, a, b)  # one budget, wherever the calls land
+            ]
+        assert codes == [200, 200, 200, 200, 429, 429]
+    finally:
+        await rest(
+            b, "POST", "/settings/API_Enable_Rate_Limiter", headers=admin, json={"value": False}
+        )
+
+
+async def setting_reaches(server: str, admin: dict[str, str], setting_id: str, value: Any) -> None:
+    """Wait until `server` has heard of a setting changed on another process."""
+    for _ in range(50):
+        answer = await rest(server, "GET", f"/settings/{setting_id}", headers=admin)
+        if answer.get("value") == value:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{setting_id} never became {value!r} on {server}")
+
+
 async def test_sigkill_loses_no_acknowledged_message_and_its_users_go_offline(
     cluster: Cluster, a: str
 ) -> None:
