@@ -271,6 +271,9 @@ class Store extends Emitter {
   }
 
   lost(reason) {
+    // Several signals can report the same end (force_logout, the user document going away,
+    // a failed resume): the first one signs out, the rest find nothing left to do.
+    if (!this.ddp && !this.me && !session.token) return;
     session.clear();
     this.ddp?.stop();
     this.reset();
