@@ -7,6 +7,7 @@ import { normalize, renderMessage } from './message.js';
 import { navigate, roomPath } from './router.js';
 import { displayName, openDirect } from './sidebar.js';
 import { store } from './store.js';
+import { securitySection } from './twofactor.js';
 import { checkbox, field, showError, submitting, toast } from './ui.js';
 
 function page(title, ...content) {
@@ -232,5 +233,5 @@ export function accountPage() {
         drawNotify();
       },
     }, 'Turn on desktop notifications')) : null);
-  return page('Profile and preferences', h('div', { class: 'account-grid' }, profile, h('div', null, preferences, notifications, password)));
+  return page('Profile and preferences', h('div', { class: 'account-grid' }, profile, h('div', null, preferences, notifications, password, securitySection())));
 }
