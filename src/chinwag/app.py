@@ -12,6 +12,7 @@ from chinwag import __version__
 from chinwag.actions.bootstrap import bootstrap
 from chinwag.actions.deps import Deps
 from chinwag.actions.notices import log_security_notices
+from chinwag.actions.pruning import Pruner
 from chinwag.ddp.renderers import register_renderers
 from chinwag.ddp.rest_bridge import bridge
 from chinwag.ddp.server import DdpServer
@@ -23,6 +24,7 @@ from chinwag.http.forms import FormAsJson
 from chinwag.http.metrics import Metrics, MetricsMiddleware
 from chinwag.http.rate_limit import RateLimit
 from chinwag.http.v1 import (
+    audit,
     auth,
     banners,
     channels,
@@ -34,6 +36,7 @@ from chinwag.http.v1 import (
     email,
     invites,
     misc,
+    moderation,
     permissions,
     profile,
     roles,
@@ -90,13 +93,16 @@ def create_app(
     deps: Deps, *, migrate: bool = True, mail_transport: MailTransport | None = None
 ) -> FastAPI:
     sender = MailSender(deps, mail_transport or SmtpTransport())
+    pruner = Pruner(deps)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             await start(deps)
         sender.start()
+        pruner.start()
         yield
+        await pruner.stop()
         await sender.stop()
         await deps.bus.close()
         await deps.db.dispose()
@@ -145,6 +151,8 @@ def create_app(
         invites,
         misc,
         banners,
+        moderation,
+        audit,
     )
     rooms_sections = (channels, channels_members, channels_settings, dm, rooms, subscriptions)
     for section in (*sections, *rooms_sections, chat, chat_read):

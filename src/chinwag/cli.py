@@ -16,6 +16,8 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+audit_app = typer.Typer(help="Check the audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 console = Console(stderr=True)
 
 DataOpt = Annotated[
@@ -180,6 +182,44 @@ def users_create(
     except ChinwagError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
+
+
+@audit_app.command("verify")
+def audit_verify(data: DataOpt = None, database_url: DbOpt = None) -> None:
+    """Check every audit entry's SHA-256 link to its predecessor. Exits 1 and names the first
+    entry that does not verify (edited, inserted or removed behind the server's back)."""
+    from rich.progress import Progress
+
+    from chinwag.actions.audit import Verification, count_audit_entries, verify_audit_chain
+    from chinwag.app import build_deps, start
+
+    config = _config(data, database_url)
+    logging.configure("warning", config.log_format)
+    deps = build_deps(config)
+
+    async def run() -> Verification:
+        try:
+            await start(deps)
+            total = await count_audit_entries(deps)
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task("verifying the audit trail", total=total)
+                async for step in verify_audit_chain(deps):
+                    if isinstance(step, Verification):
+                        return step
+                    progress.update(task, completed=step)
+            raise AssertionError("the verification ended without a result")
+        finally:
+            await deps.db.dispose()
+
+    result = asyncio.run(run())
+    if result.broken is not None:
+        broken = result.broken
+        console.print(
+            f"[red]audit trail broken[/red] at entry {broken.id} (#{broken.seq}): {broken.reason}; "
+            f"{result.checked} entries before it verify"
+        )
+        raise typer.Exit(1)
+    console.print(f"audit trail intact: {result.checked} entries verify")
 
 
 @app.command()

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from chinwag.actions import lockout
 from chinwag.actions.deps import Deps
+from chinwag.actions.login_history import record_login
 from chinwag.actions.two_factor import TwoFactorError, check_login_code
+from chinwag.domain.audit import Origin
 from chinwag.domain.errors import LoginFailed, Unauthorized
 from chinwag.domain.ids import random_secret
 from chinwag.domain.models import User
@@ -170,17 +172,26 @@ def presented_identity(request: Mapping[str, object]) -> tuple[str, str]:
 
 
 async def log_in(
-    deps: Deps, request: Mapping[str, object], client_ip: str | None = None
+    deps: Deps,
+    request: Mapping[str, object],
+    client_ip: str | None = None,
+    origin: Origin | None = None,
+    via: str = "rest",
 ) -> tuple[Session, str]:
-    """Meteor's login request, over REST or DDP: a resume token, or who and a password.
-    Returns the session and its type ("resume" or "password")."""
+    """Meteor's login request, over REST or DDP (`via`): a resume token, or who and a
+    password. Returns the session and its type ("resume" or "password"). A successful login
+    is kept in the login history with its `origin`."""
     request, code = _second_factor(request)
     resume = request.get("resume")
     if isinstance(resume, str) and resume:
-        return await login_with_resume(deps, resume), "resume"
-    identity, by = presented_identity(request)
-    digest = presented_digest(request.get("password"))
-    return await login_with_password(deps, identity, by, digest, code, client_ip), "password"
+        session, kind = await login_with_resume(deps, resume), "resume"
+    else:
+        identity, by = presented_identity(request)
+        digest = presented_digest(request.get("password"))
+        session = await login_with_password(deps, identity, by, digest, code, client_ip)
+        kind = "password"
+    await record_login(deps, session.user.id, origin or Origin(ip=client_ip), f"{via}:{kind}")
+    return session, kind
 
 
 def _second_factor(request: Mapping[str, object]) -> tuple[Mapping[str, object], str | None]:

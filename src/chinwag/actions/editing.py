@@ -16,6 +16,7 @@ from chinwag.actions.messages import (
     require_not_archived,
 )
 from chinwag.domain.errors import ChinwagError, Forbidden, invalid_user
+from chinwag.domain.ids import random_id
 from chinwag.domain.markdown import parse as parse_markdown
 from chinwag.domain.models import JsonDoc, Message, User
 from chinwag.events.types import MessageDeleted, MessageUpdated
@@ -63,9 +64,28 @@ async def update_message(deps: Deps, actor: User, edit: Edit) -> Message:
         )
         if edit.custom_fields is not None:
             values["custom_fields"] = edit.custom_fields
+        await _keep_previous_version(uow, actor, message, now)
         await uow.messages.update_message(message.id, values)
         uow.emit(MessageUpdated(room_id=room.id, message_id=message.id))
         return await _reload(uow, message.id)
+
+
+async def _keep_previous_version(
+    uow: UnitOfWork, actor: User, message: Message, now: datetime
+) -> None:
+    """The edit history: what the message said before this edit (evidence bundles read it)."""
+    previous = await uow.messages.snapshot(message.id)
+    assert previous is not None
+    await uow.moderation.insert_edit(
+        {
+            "id": random_id(),
+            "message_id": message.id,
+            "room_id": message.room_id,
+            "edited_at": now,
+            "edited_by": actor.id,
+            "previous": previous,
+        }
+    )
 
 
 async def _new_content(

@@ -31,6 +31,7 @@ async def room_history(
     async with deps.reader() as uow:
         await access_room(deps, uow, actor, room)
         flt = MessageFilter(
+            viewer=actor.id,
             room_id=room.id,
             latest=latest,
             oldest=oldest,
@@ -47,7 +48,7 @@ async def room_history_after(
     """loadNextMessages: oldest first, after `after` (from the room's start without it)."""
     async with deps.reader() as uow:
         room = await access_room_by_id(deps, uow, actor, room_id)
-        flt = MessageFilter(room_id=room.id, oldest=after, inclusive=False)
+        flt = MessageFilter(viewer=actor.id, room_id=room.id, oldest=after, inclusive=False)
         found, _ = await uow.messages.list_messages(flt, 0, count, newest_first=False)
     return found
 
@@ -66,10 +67,12 @@ async def messages_around(deps: Deps, actor: User, message_id: str, limit: int) 
         found = await access_message(deps, uow, actor, message_id)
         middle = found.message
         before, _ = await uow.messages.list_messages(
-            MessageFilter(room_id=middle.room_id, latest=middle.created_at), 0, side
+            MessageFilter(viewer=actor.id, room_id=middle.room_id, latest=middle.created_at),
+            0,
+            side,
         )
         after, _ = await uow.messages.list_messages(
-            MessageFilter(room_id=middle.room_id, oldest=middle.created_at),
+            MessageFilter(viewer=actor.id, room_id=middle.room_id, oldest=middle.created_at),
             0,
             side,
             newest_first=False,

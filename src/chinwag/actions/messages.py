@@ -82,6 +82,8 @@ async def access_message(
     room = await uow.rooms.find_room(message.room_id) if message else None
     if message is None or room is None:
         raise not_found()
+    if message.shadow and message.author.id != actor.id:
+        raise not_found()  # a shadow-restricted post exists for its author only
     subscription = await uow.rooms.find_subscription(room.id, actor.id)
     if not can_read(deps, actor, room, subscription):
         raise not_found()
@@ -174,6 +176,7 @@ async def insert_message(
             "avatar": new.avatar,
             "groupable": new.groupable,
             "custom_fields": new.custom_fields,
+            "shadow": actor.restricted,
         }
     )
     await _count(uow, actor, room, seq if in_timeline else None, thread_id, mentions, now)

@@ -39,6 +39,7 @@ async def report_message(deps: Deps, actor: User, message_id: str, description: 
                 "description": description,
                 "ts": deps.clock.now(),
                 "message": snapshot,
+                "reported_user_id": found.message.author.id,
             }
         )
         uow.emit(

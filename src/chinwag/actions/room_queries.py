@@ -195,6 +195,7 @@ async def room_messages(
     async with deps.reader() as uow:
         room, _ = await locate_room(deps, uow, actor, ref)
         flt = MessageFilter(
+            viewer=actor.id,
             room_id=room.id,
             mentions_any=query.mention_ids,
             starred_any=query.starred_ids,

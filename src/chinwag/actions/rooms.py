@@ -126,6 +126,9 @@ async def require_free_room_name(uow: UnitOfWork, name: str, but: str | None = N
     taken = await uow.rooms.find_room_by_name(name)
     if taken is not None and taken.id != but:
         raise ChinwagError("error-duplicate-channel-name", f"A channel with name '{name}' exists")
+    if await uow.moderation.is_room_name_reserved(name):
+        # A room taken down with `block`: its name stays out of use.
+        raise ChinwagError("error-room-name-reserved", f"The name '{name}' is reserved")
 
 
 async def _member_users(uow: UnitOfWork, usernames: tuple[str, ...]) -> list[User]:

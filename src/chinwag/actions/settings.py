@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chinwag.actions.access import can, require_permission
+from chinwag.actions.audit import record_audit
 from chinwag.actions.deps import Deps
 from chinwag.actions.two_factor import TwoFactorInput, check_code
+from chinwag.domain.audit import Origin, is_secret_key
 from chinwag.domain.errors import ChinwagError, InvalidParams
 from chinwag.domain.models import User
 from chinwag.domain.settings_registry import BY_ID, SETTINGS, SettingDef, SettingValue
@@ -184,12 +186,19 @@ def _coerce(definition: SettingDef, raw: object) -> SettingValue:
     return value
 
 
+def _audited(definition: SettingDef, value: SettingValue) -> SettingValue:
+    """A setting's value as the audit trail keeps it: secrets only as the mask."""
+    secret = definition.type == "password" or is_secret_key(definition.id)
+    return MASK if secret and value not in (None, "") else value
+
+
 async def update_setting(
     deps: Deps,
     actor: User,
     setting_id: str,
     raw: object,
     two_factor: TwoFactorInput | None = None,
+    origin: Origin | None = None,
 ) -> SettingView:
     """settings/:_id (POST): change a setting's value. Emits SettingChanged. A guarded call:
     it needs a second factor (or the password as fallback)."""
@@ -199,8 +208,19 @@ async def update_setting(
     if two_factor is not None:
         await check_code(deps, actor, two_factor)
     now = deps.clock.now()
+    before = deps.settings.get(setting_id)
     async with deps.uow() as uow:
         await uow.config.upsert_setting(setting_id, value, now)
+        await record_audit(
+            deps,
+            uow,
+            actor,
+            "settings.update",
+            origin,
+            target=("setting", setting_id),
+            before={"value": _audited(definition, before)},
+            after={"value": _audited(definition, value)},
+        )
     # The cache moves only once the write is committed, and before the event goes out, so
     # a listener reading the setting back sees the new value.
     deps.settings.set(setting_id, value, now)

@@ -71,6 +71,7 @@ async def list_room_messages(
     async with deps.reader() as uow:
         room = await readable_room(deps, uow, actor, room_id)
         flt = MessageFilter(
+            viewer=actor.id,
             room_id=room.id,
             pinned=True if kind == "pinned" else None,
             starred_by=actor.id if kind == "starred" else None,
@@ -86,7 +87,7 @@ async def sync_messages(deps: Deps, actor: User, room_id: str, since: datetime) 
     """chat.syncMessages with lastUpdate: everything changed and deleted since, newest first."""
     async with deps.reader() as uow:
         room = await readable_room(deps, uow, actor, room_id)
-        flt = MessageFilter(room_id=room.id, updated_after=since)
+        flt = MessageFilter(viewer=actor.id, room_id=room.id, updated_after=since)
         updated, _ = await uow.messages.list_messages(flt, 0, None)
         removed = await uow.messages.list_deletions(room.id, since, None, 0, None, True)
     return Changes(updated, removed)
@@ -107,7 +108,9 @@ async def sync_messages_page(
         room = await readable_room(deps, uow, actor, room_id)
         # One row more than asked tells whether another page follows.
         if kind == "UPDATED":
-            flt = MessageFilter(room_id=room.id, updated_after=after, updated_before=before)
+            flt = MessageFilter(
+                viewer=actor.id, room_id=room.id, updated_after=after, updated_before=before
+            )
             rows, _ = await uow.messages.list_messages(
                 flt, 0, count + 1, order_by=(("updated_at", -1 if backwards else 1),)
             )

@@ -70,6 +70,7 @@ async def list_threads(
             subscription = await uow.rooms.find_subscription(room.id, actor.id)
             ids = subscription.thread_unread if subscription else ()
         flt = MessageFilter(
+            viewer=actor.id,
             room_id=room.id,
             had_replies=True,
             followed_by=actor.id if kind == "following" else None,
@@ -93,7 +94,7 @@ async def list_thread_messages(
     """chat.getThreadMessages: a thread's replies, oldest first."""
     async with deps.reader() as uow:
         root = await _thread_root(deps, uow, actor, tmid)
-        flt = MessageFilter(room_id=root.room_id, thread_id=root.id)
+        flt = MessageFilter(viewer=actor.id, room_id=root.room_id, thread_id=root.id)
         found, total = await uow.messages.list_messages(
             flt, offset, count, with_total=True, order_by=order or (("ts", 1),)
         )
@@ -104,7 +105,7 @@ async def sync_threads(deps: Deps, actor: User, room_id: str, since: datetime) -
     """chat.syncThreadsList: thread starters changed since `since`, and deletions."""
     async with deps.reader() as uow:
         room = await readable_room(deps, uow, actor, room_id)
-        flt = MessageFilter(room_id=room.id, had_replies=True, updated_after=since)
+        flt = MessageFilter(viewer=actor.id, room_id=room.id, had_replies=True, updated_after=since)
         updated, _ = await uow.messages.list_messages(flt, 0, None, order_by=(("updated_at", 1),))
         removed = await uow.messages.list_deletions(room.id, since, None, 0, None)
     return Changes(updated, removed)
@@ -118,7 +119,9 @@ async def sync_thread_messages(deps: Deps, actor: User, tmid: str, since: dateti
     """
     async with deps.reader() as uow:
         root = await _thread_root(deps, uow, actor, tmid)
-        flt = MessageFilter(room_id=root.room_id, thread_id=root.id, updated_after=since)
+        flt = MessageFilter(
+            viewer=actor.id, room_id=root.room_id, thread_id=root.id, updated_after=since
+        )
         updated, _ = await uow.messages.list_messages(flt, 0, None, order_by=(("updated_at", 1),))
         removed = await uow.messages.list_deletions(root.room_id, since, None, 0, None)
     return Changes(updated, removed)

@@ -63,6 +63,9 @@ async def message_changed(hub: StreamHub, event: Event) -> Frames:
         message = await uow.messages.find_message(event.message_id)
     if message is None:
         return []
+    if message.shadow:
+        _to_author_only(hub, topic, message)
+        return []
     frames: Frames = []
     if hub.listening(topic):
         body = serialize_message(message, date=date)
@@ -70,6 +73,12 @@ async def message_changed(hub: StreamHub, event: Event) -> Frames:
     if isinstance(event, MessageSent) and notifying and message.type is None:
         frames += await _notifications(hub, message, event.direct)
     return frames
+
+
+def _to_author_only(hub: StreamHub, topic: str, message: Message) -> None:
+    """A shadow-restricted post reaches its author's sockets on the room, nobody else's."""
+    body = serialize_message(message, date=date)
+    hub.publish(topic, "stream-room-messages", message.room_id, [body], only_user=message.author.id)
 
 
 async def _notifications(hub: StreamHub, message: Message, direct: bool) -> Frames:

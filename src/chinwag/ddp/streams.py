@@ -229,12 +229,24 @@ class StreamHub:
             for listener in list(self._mine.get(event.user_id, {}).values()):
                 self.add(f"room:{event.room_id}", listener)
 
-    def publish(self, topic: str, stream: str, event_name: str, args: list[Any]) -> None:
+    def publish(
+        self,
+        topic: str,
+        stream: str,
+        event_name: str,
+        args: list[Any],
+        only_user: str | None = None,
+    ) -> None:
+        """Send a frame to every socket listening for it on `topic` (or only `only_user`'s)."""
         listeners = self._by_topic.get(topic)
         if not listeners:
             return
         frame = mine = None  # each (text, WebSocket frame) made once, for every socket
         for listener in list(listeners.values()):
+            if only_user is not None and (
+                listener.connection.user is None or listener.connection.user.id != only_user
+            ):
+                continue
             if listener.stream != stream:
                 continue
             if listener.event_name == event_name or listener.event_name == "__all__":

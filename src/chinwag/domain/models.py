@@ -56,6 +56,7 @@ class User:
     invited_by: str | None = None
     totp_enabled: bool = False
     email2fa_enabled: bool = False
+    restricted: bool = False  # shadow-restricted: posts reach only the user
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,7 @@ class Message:
     discussion_last_at: datetime | None = None
     hidden: bool = False
     role: str | None = None  # subscription-role-added / -removed: which room role
+    shadow: bool = False  # by a shadow-restricted author: shown to the author only
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,8 @@ DEFAULT_PERMISSIONS: Mapping[str, tuple[str, ...]] = {
     "view-statistics": (_A,),
     "view-user-administration": (_A,),
     "view-all-teams": (_A,),
+    # Chinwag's own: the audit trail and evidence bundles are for administrators only.
+    "view-audit-log": (_A,),
 }
 
 

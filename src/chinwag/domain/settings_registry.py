@@ -250,6 +250,9 @@ SETTINGS: tuple[SettingDef, ...] = (
     _b("Message_AllowStarring", True, "Message", public=True),
     # Notifications: above this many members, @all and @here notify nobody
     _i("Notifications_Max_Room_Members", 100, "Notifications"),
+    # Chinwag's own (Rocket.Chat has none): days a login's address and user agent are kept
+    # outside evidence bundles; 0 keeps none
+    _i("Chinwag_Login_History_Days", 30, "Security"),
 )
 
 BY_ID: dict[str, SettingDef] = {s.id: s for s in SETTINGS}

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from chinwag.actions.auth import authenticate
 from chinwag.actions.deps import Deps
 from chinwag.actions.two_factor import TwoFactorInput
+from chinwag.domain.audit import Origin
 from chinwag.domain.errors import Unauthorized
 from chinwag.domain.models import User
 from chinwag.domain.two_factor import fingerprint
@@ -31,6 +32,11 @@ class Caller:
 def client_ip(request: Request) -> str | None:
     """The caller's address (the proxy's, unless the server trusts its forwarded headers)."""
     return request.client.host if request.client else None
+
+
+def origin_of(request: Request) -> Origin:
+    """The address and user agent an audit entry or a login record keeps."""
+    return Origin(ip=client_ip(request), user_agent=request.headers.get("user-agent"))
 
 
 def presented_credentials(request: Request) -> tuple[str, str] | None:

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,7 +27,24 @@ def _ref(user_id: str | None, username: str | None) -> UserRef | None:
 
 
 def _message(row: sa.Row[Any]) -> Message:
-    m = row._mapping
+    return _message_from(row._mapping)
+
+
+_TIMES = ("ts", "updated_at", "tlm", "edited_at", "pinned_at", "dlm")
+
+
+def message_from_snapshot(snapshot: Mapping[str, Any]) -> Message:
+    """A report's or an evidence bundle's copy of a message (times in epoch ms) as a Message."""
+    m = dict(snapshot)
+    for key in _TIMES:
+        if isinstance(m.get(key), int):
+            m[key] = datetime.fromtimestamp(m[key] / 1000, tz=UTC)
+    m.setdefault("shadow", False)
+    m.setdefault("role", None)
+    return _message_from(m)
+
+
+def _message_from(m: Mapping[Any, Any]) -> Message:
     return Message(
         id=m["id"],
         room_id=m["room_id"],
@@ -65,6 +82,7 @@ def _message(row: sa.Row[Any]) -> Message:
         discussion_last_at=m["dlm"],
         hidden=m["hidden"],
         role=m["role"],
+        shadow=m["shadow"],
     )
 
 
@@ -91,10 +109,16 @@ class MessageFilter:
     updated_before: datetime | None = None
     mentions_any: tuple[str, ...] = ()  # mentioning any of these user ids
     starred_any: tuple[str, ...] = ()  # starred by any of these user ids
+    # Who reads: shadow-restricted posts show to their author only.
+    viewer: str | None = None
 
     def clauses(self, dialect: str) -> list[sa.ColumnElement[bool]]:
         c = messages.c
         out: list[sa.ColumnElement[bool]] = [c.room_id == self.room_id, c.hidden.is_(False)]
+        if self.viewer is None:
+            out.append(c.shadow.is_(False))
+        else:
+            out.append(sa.or_(c.shadow.is_(False), c.user_id == self.viewer))
         if self.latest is not None:
             out.append(c.ts <= self.latest if self.inclusive else c.ts < self.latest)
         if self.oldest is not None:
@@ -198,7 +222,7 @@ def _json_mentions(dialect: str, user_id: str) -> sa.ColumnElement[bool]:
 def _searchable() -> list[sa.ColumnElement[bool]]:
     """Search skips hidden messages and the placeholders of deleted ones."""
     c = messages.c
-    return [c.hidden.is_(False), sa.or_(c.t.is_(None), c.t != "rm")]
+    return [c.hidden.is_(False), c.shadow.is_(False), sa.or_(c.t.is_(None), c.t != "rm")]
 
 
 def search_terms(text: str) -> list[str]:

@@ -52,7 +52,10 @@ users = sa.Table(
     # Two-factor methods the user has turned on (Rocket.Chat's services.totp / email2fa).
     sa.Column("totp_enabled", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("email2fa_enabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    # Shadow-restricted: the user's posts reach only the user while moderators decide.
+    sa.Column("restricted", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_users_created_at", "created_at"),
+    sa.Index("ix_users_invited_by", "invited_by"),
 )
 
 # The secrets behind two-factor login, kept out of the users row so they are only read when
@@ -215,6 +218,8 @@ messages = sa.Table(
     sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
     # The room role a subscription-role-added / -removed system message is about.
     sa.Column("role", sa.String(64)),
+    # Posted by a shadow-restricted user: shown to its author only.
+    sa.Column("shadow", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("room_id", "seq", name="uq_messages_room_id_seq"),
     sa.Index("ix_messages_room_id_ts", "room_id", "ts"),
     sa.Index("ix_messages_room_id_updated_at", "room_id", "updated_at"),
@@ -264,7 +269,125 @@ message_reports = sa.Table(
     sa.Column("ts", Millis, nullable=False),
     # A copy of the message as it was reported: edits and deletions do not change it.
     sa.Column("message", Json, nullable=False),
+    # The reported message's author, so reports group by user without reading the copy.
+    sa.Column("reported_user_id", ID),
+    # Dismissed (Rocket.Chat's `_hidden` and `moderationInfo`).
+    sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("moderated_by", ID),
+    sa.Column("moderated_at", Millis),
+    sa.Column("moderation_reason", sa.Text),
+    sa.Column("moderation_action", sa.String(64)),
     sa.Index("ix_message_reports_message_id", "message_id"),
+    sa.Index("ix_message_reports_reported_user_id", "reported_user_id"),
+    sa.Index("ix_message_reports_ts", "ts"),
+)
+
+# moderation.reportUser: a report about a person, with a copy of who they were.
+user_reports = sa.Table(
+    "user_reports",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("user_id", ID, nullable=False),
+    sa.Column("reported_by", ID, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("ts", Millis, nullable=False),
+    sa.Column("user", Json, nullable=False),
+    sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("moderated_by", ID),
+    sa.Column("moderated_at", Millis),
+    sa.Column("moderation_reason", sa.Text),
+    sa.Column("moderation_action", sa.String(64)),
+    sa.Index("ix_user_reports_user_id", "user_id"),
+    sa.Index("ix_user_reports_ts", "ts"),
+)
+
+# Earlier versions of edited messages: what a message said before each edit.
+message_edits = sa.Table(
+    "message_edits",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("message_id", ID, nullable=False),
+    sa.Column("room_id", RID, nullable=False),
+    sa.Column("edited_at", Millis, nullable=False),
+    sa.Column("edited_by", ID),
+    # The message as it was before this edit (the stored row, as JSON).
+    sa.Column("previous", Json, nullable=False),
+    sa.Index("ix_message_edits_message_id_edited_at", "message_id", "edited_at"),
+)
+
+# Rooms taken down with `block`: their names cannot be taken again.
+reserved_room_names = sa.Table(
+    "reserved_room_names",
+    metadata,
+    sa.Column("name_lower", sa.String(200), primary_key=True),
+    sa.Column("room_id", RID, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("reserved_by", ID, nullable=False),
+    sa.Column("reserved_at", Millis, nullable=False),
+)
+
+# Successful logins (REST and DDP): kept Chinwag_Login_History_Days, then pruned, except the
+# copies inside evidence bundles.
+login_events = sa.Table(
+    "login_events",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("user_id", ID, nullable=False),
+    sa.Column("ts", Millis, nullable=False),
+    sa.Column("ip", sa.String(64)),
+    sa.Column("user_agent", sa.Text),
+    sa.Column("method", sa.String(32), nullable=False),
+    sa.Index("ix_login_events_user_id_ts", "user_id", "ts"),
+    sa.Index("ix_login_events_ts", "ts"),
+)
+
+# The audit trail: append-only, each entry chained to its predecessor by SHA-256.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("id", ID, nullable=False, unique=True),
+    sa.Column("ts", Millis, nullable=False),
+    sa.Column("actor_id", ID),
+    sa.Column("actor_username", sa.String(120)),
+    sa.Column("ip", sa.String(64)),
+    sa.Column("action", sa.String(100), nullable=False),
+    sa.Column("target_type", sa.String(32)),
+    sa.Column("target_id", sa.String(200)),
+    sa.Column("before", Json),
+    sa.Column("after", Json),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Index("ix_audit_log_ts", "ts"),
+    sa.Index("ix_audit_log_actor_id_ts", "actor_id", "ts"),
+    sa.Index("ix_audit_log_action_ts", "action", "ts"),
+    sa.Index("ix_audit_log_target_id_ts", "target_id", "ts"),
+)
+
+# Evidence kept before a takedown, under legal hold: never pruned, never deleted through the
+# API. Its files are stored whole, with a manifest of their SHA-256 hashes.
+evidence_bundles = sa.Table(
+    "evidence_bundles",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("created_at", Millis, nullable=False),
+    sa.Column("created_by", ID, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("target_id", sa.String(200), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("legal_hold", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("manifest", Json, nullable=False),
+    sa.Column("manifest_sha256", sa.String(64), nullable=False),
+    sa.Index("ix_evidence_bundles_created_at", "created_at"),
+)
+
+evidence_files = sa.Table(
+    "evidence_files",
+    metadata,
+    sa.Column("bundle_id", ID, sa.ForeignKey("evidence_bundles.id"), primary_key=True),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
 )
 
 invites = sa.Table(

@@ -1,12 +1,14 @@
 """The unit of work: one transaction, the repositories bound to it, and the events it emits."""
 
 from chinwag.events.types import Event
+from chinwag.storage.audit import AuditRepo
 from chinwag.storage.config import ConfigRepo
 from chinwag.storage.database import Conn
 from chinwag.storage.email_tokens import EmailTokenRepo
 from chinwag.storage.invites import InviteRepo
 from chinwag.storage.mail import MailRepo
 from chinwag.storage.messages import MessageRepo
+from chinwag.storage.moderation import ModerationRepo
 from chinwag.storage.rooms import RoomRepo
 from chinwag.storage.threads import ThreadRepo
 from chinwag.storage.tokens import TokenRepo
@@ -27,6 +29,8 @@ class UnitOfWork:
         self.mail = MailRepo(conn)
         self.email_tokens = EmailTokenRepo(conn)
         self.two_factor = TwoFactorRepo(conn)
+        self.audit = AuditRepo(conn)
+        self.moderation = ModerationRepo(conn)
         self.events: list[Event] = []
 
     def emit(self, event: Event) -> None:

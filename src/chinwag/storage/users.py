@@ -58,6 +58,7 @@ def _user(row: sa.Row[Any], roles: Sequence[str]) -> User:
         invited_by=m["invited_by"],
         totp_enabled=m["totp_enabled"],
         email2fa_enabled=m["email2fa_enabled"],
+        restricted=m["restricted"],
     )
 
 

@@ -8,6 +8,7 @@ from chinwag.actions.presence import set_default_status
 from chinwag.ddp.ejson import date
 from chinwag.ddp.methods import MethodContext, method, param
 from chinwag.ddp.protocol import MethodError
+from chinwag.domain.audit import Origin
 from chinwag.domain.errors import LoginFailed
 from chinwag.domain.models import Status
 from chinwag.domain.passwords import hash_login_token
@@ -17,7 +18,9 @@ from chinwag.domain.passwords import hash_login_token
 async def login(ctx: MethodContext, params: list[Any]) -> dict[str, Any]:
     request = param(params, 0, dict)
     try:
-        session, kind = await log_in(ctx.deps, request, ctx.connection.client_ip)
+        connection = ctx.connection
+        origin = Origin(ip=connection.client_ip, user_agent=connection.user_agent)
+        session, kind = await log_in(ctx.deps, request, connection.client_ip, origin, "ddp")
     except LoginFailed as exc:
         if exc.code.startswith(("error-", "totp-")):  # Rocket.Chat's own refusals keep theirs
             raise MethodError(exc.code, exc.reason, exc.details or None) from exc

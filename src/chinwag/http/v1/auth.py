@@ -9,7 +9,7 @@ from chinwag import ROCKETCHAT_API_VERSION, __version__
 from chinwag.actions.access import can
 from chinwag.actions.auth import Session, log_in, logout
 from chinwag.domain.errors import InvalidParams, LoginFailed
-from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep, client_ip
+from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep, client_ip, origin_of
 from chinwag.http.envelope import JSON, ok
 from chinwag.http.v1 import V1
 from chinwag.serialize import base as serialize
@@ -75,7 +75,9 @@ def _login_success(deps: DepsDep, session: Session) -> Response:
 @router.post("/login", summary="Log in with a password, a password digest, or a resume token")
 async def login(request: Request, deps: DepsDep, body: dict[str, Any] = Body(...)) -> Response:
     try:
-        session, _ = await log_in(deps, _with_second_factor(body, request), client_ip(request))
+        session, _ = await log_in(
+            deps, _with_second_factor(body, request), client_ip(request), origin_of(request)
+        )
     except LoginFailed as exc:
         return _login_failure(exc)
     return _login_success(deps, session)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
@@ -13,7 +13,7 @@ from chinwag.actions.settings import (
     setting_filter,
     update_setting,
 )
-from chinwag.http.auth import CallerDep, DepsDep, TwoFactorDep
+from chinwag.http.auth import CallerDep, DepsDep, TwoFactorDep, origin_of
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
 from chinwag.http.v1 import V1
@@ -66,7 +66,12 @@ class SettingBody(BaseModel):
     "/settings/{setting_id}", summary="Change a setting (permission edit-privileged-setting)"
 )
 async def settings_update(
-    setting_id: str, body: SettingBody, caller: CallerDep, two_factor: TwoFactorDep
+    setting_id: str,
+    body: SettingBody,
+    caller: CallerDep,
+    two_factor: TwoFactorDep,
+    request: Request,
 ) -> Response:
-    await update_setting(caller.deps, caller.user, setting_id, body.value, two_factor)
+    origin = origin_of(request)
+    await update_setting(caller.deps, caller.user, setting_id, body.value, two_factor, origin)
     return ok()
