@@ -90,6 +90,12 @@ RELAXED_LIMITS = {
     "API_Enable_Rate_Limiter": "false",
     "Block_Multiple_Failed_Logins_Enabled": "false",
     "Accounts_Registration_Per_IP_Per_Day": "0",
+    "Invites_Pause_After_Joins": "0",
+    "Accounts_Signup_Burst_Per_Minute": "0",
+    "Accounts_Signup_Burst_Per_Network_Per_Minute": "0",
+    "Accounts_Signup_Burst_Per_Domain_Per_Minute": "0",
+    "Rooms_Created_Per_User_Per_Hour": "0",
+    "Rooms_Created_Per_User_Per_Day": "0",
     **{
         f"DDP_Rate_Limit_{scope}_Enabled": "false"
         for scope in ("IP", "User", "Connection", "User_By_Method", "Connection_By_Method")

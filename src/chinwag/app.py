@@ -24,6 +24,7 @@ from chinwag.http.forms import FormAsJson
 from chinwag.http.metrics import Metrics, MetricsMiddleware
 from chinwag.http.rate_limit import RateLimit
 from chinwag.http.v1 import (
+    abuse,
     audit,
     auth,
     banners,
@@ -149,6 +150,7 @@ def create_app(
         roles,
         permissions,
         invites,
+        abuse,
         misc,
         banners,
         moderation,

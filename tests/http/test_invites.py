@@ -24,6 +24,8 @@ INVITE_KEYS = {
     "maxUses",
     "uses",
     "url",
+    "paused",  # Chinwag's own: joins came too fast and the link waits for an administrator
+    "pausedAt",
 }
 
 

@@ -29,6 +29,7 @@ class NewUser:
     invite_token: str | None = None
     invited_by: str | None = None
     user_id: str | None = None
+    signup_network: str | None = None  # self sign-up only: where it came from, coarsely
 
 
 async def hash_password(deps: Deps, plain: str) -> str:
@@ -108,6 +109,7 @@ async def insert_user(deps: Deps, uow: UnitOfWork, new: NewUser, password_hash: 
             "reason": new.reason,
             "invite_token": new.invite_token,
             "invited_by": new.invited_by,
+            "signup_network": new.signup_network,
             # Rocket.Chat opts new people into codes by mail (used once their address is
             # verified and mail can be sent).
             "email2fa_enabled": new.type == UserType.USER

@@ -11,6 +11,7 @@ from chinwag.actions.messages import (
     post_system_message,
     require_can_post,
 )
+from chinwag.actions.newcomers import count_room_created, require_may_create_room
 from chinwag.actions.room_queries import RoomListing, RoomPage
 from chinwag.actions.rooms import RoomRef, locate_room
 from chinwag.domain.errors import ChinwagError, Forbidden, InvalidParams, room_not_found
@@ -74,6 +75,7 @@ async def create_discussion(deps: Deps, actor: User, new: NewDiscussion) -> Room
         raise InvalidParams('Body parameter "t_name" is required.')
     if new.reply is not None and len(new.reply) > deps.settings.int("Message_MaxAllowedSize"):
         raise ChinwagError("error-message-size-exceeded", "Message size exceeds the limit")
+    await require_may_create_room(deps, actor)
     async with deps.uow() as uow:
         parent = await _check(deps, uow, actor, new)
         message = await _parent_message(uow, new)
@@ -86,6 +88,7 @@ async def create_discussion(deps: Deps, actor: User, new: NewDiscussion) -> Room
         uow.emit(RoomCreated(room_id=room.id, user_id=actor.id))
         fresh = await uow.rooms.find_room(room.id)
     assert fresh is not None
+    await count_room_created(deps, actor)
     return fresh
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from chinwag.actions.access import can, require_permission, require_room_permission
 from chinwag.actions.accounts import add_member
 from chinwag.actions.deps import Deps
+from chinwag.actions.invite_watch import watch_invite_joins
+from chinwag.actions.newcomers import require_may_invite
 from chinwag.domain.errors import ChinwagError
 from chinwag.domain.ids import invite_token
 from chinwag.domain.models import Invite, Room, RoomType, User, UserRef
@@ -41,7 +43,17 @@ def invalid_invitation_id() -> ChinwagError:
     return ChinwagError("invalid-invitation-id", "Invalid Invitation _id")
 
 
-def _check_terms(days: int, max_uses: int) -> None:
+def invite_paused() -> ChinwagError:
+    return ChinwagError(
+        "error-invite-paused",
+        "This invite link is paused: too many people joined through it too quickly. "
+        "An administrator can resume it.",
+    )
+
+
+def _check_terms(deps: Deps, days: int, max_uses: int) -> None:
+    """Rocket.Chat's allowed lifetimes and use counts, then the workspace's caps: terms past
+    a cap are refused (as Rocket.Chat refuses terms it does not offer), never shortened."""
     if days not in ALLOWED_DAYS:
         raise ChinwagError(
             "invalid-number-of-days",
@@ -51,6 +63,20 @@ def _check_terms(days: int, max_uses: int) -> None:
         raise ChinwagError(
             "invalid-number-of-uses",
             "Invite should be valid for 1, 5, 10, 25, 50, 100 or infinite (0) uses.",
+        )
+    max_days = deps.settings.int("Invites_Max_Days")
+    if max_days > 0 and (days == 0 or days > max_days):
+        raise ChinwagError(
+            "invalid-number-of-days",
+            f"Invite links on this server expire within {max_days} days at most.",
+            details={"maxDays": max_days},
+        )
+    most_uses = deps.settings.int("Invites_Max_Uses")
+    if most_uses > 0 and (max_uses == 0 or max_uses > most_uses):
+        raise ChinwagError(
+            "invalid-number-of-uses",
+            f"Invite links on this server are valid for {most_uses} uses at most.",
+            details={"maxUses": most_uses},
         )
 
 
@@ -78,6 +104,7 @@ def _invite_row(invite: Invite) -> dict[str, Any]:
         "days": invite.days,
         "max_uses": invite.max_uses,
         "uses": invite.uses,
+        "paused_at": invite.paused_at,
     }
 
 
@@ -85,7 +112,8 @@ async def find_or_create_invite(
     deps: Deps, actor: User, room_id: str, days: int, max_uses: int
 ) -> Invite:
     """Rocket.Chat's findOrCreateInvite: the caller's live link with these terms, or a new one."""
-    _check_terms(days, max_uses)
+    _check_terms(deps, days, max_uses)
+    require_may_invite(deps, actor)
     async with deps.uow() as uow:
         await _invitable_room(deps, uow, actor, room_id)
         now = deps.clock.now()
@@ -133,6 +161,8 @@ async def remove_invite(deps: Deps, actor: User, invite_id: str) -> None:
 
 
 def _require_live(invite: Invite, now: datetime) -> None:
+    if invite.paused_at is not None:
+        raise invite_paused()
     if invite.expires_at is not None and invite.expires_at <= now:
         raise invite_expired("expires")
     if invite.max_uses and invite.uses >= invite.max_uses:
@@ -163,27 +193,32 @@ async def validate_invite_token(deps: Deps, token: str) -> Room | None:
 
 async def redeem_invite(
     deps: Deps, uow: UnitOfWork, invite: Invite, room: Room, user: User, registered: bool
-) -> None:
-    """Join the invite's room. A use is counted once per new member. Emits InviteUsed."""
+) -> bool:
+    """Join the invite's room. A use is counted once per new member: True when this was one.
+    Emits InviteUsed."""
     # Signing up through a link is a use even when the room is a default one the new account
     # has just joined; otherwise one link to such a room would admit sign-ups without limit.
     if not registered and await uow.rooms.find_subscription(room.id, user.id):
-        return
+        return False
     # Someone who left and comes back through the same link is not a new member.
-    if not await uow.invites.has_used(invite.id, user.id):
+    used = not await uow.invites.has_used(invite.id, user.id)
+    if used:
         if not await uow.invites.record_use(invite.id, user.id, deps.clock.now(), registered):
             raise invite_expired("maxUses")
         uow.emit(InviteUsed(invite_id=invite.id, room_id=room.id, user_id=user.id))
     if user.username:  # without a username the join waits until one is chosen, as in Rocket.Chat
         await add_member(deps, uow, room, user.id, user.username)
+    return used
 
 
 async def use_invite_token(deps: Deps, actor: User, token: str) -> Room:
     """Rocket.Chat's useInviteToken: the caller joins the invite's room."""
     async with deps.uow() as uow:
         invite, room = await live_invite(deps, uow, token)
-        await redeem_invite(deps, uow, invite, room, actor, registered=False)
+        joined = await redeem_invite(deps, uow, invite, room, actor, registered=False)
         await uow.users.update_user(actor.id, {"invite_token": token})
+    if joined:
+        await watch_invite_joins(deps, invite)
     return room
 
 

@@ -3,9 +3,9 @@ Block_Multiple_Failed_Logins_* settings describe; optionally telling a channel."
 
 import structlog
 
+from chinwag.actions.alerts import tell_channel
 from chinwag.actions.bootstrap import ROCKET_CAT_ID
 from chinwag.actions.deps import Deps
-from chinwag.actions.messages import NewMessage, insert_message
 from chinwag.domain.errors import LoginFailed
 from chinwag.domain.models import User
 
@@ -84,10 +84,5 @@ async def _tell(deps: Deps, text: str) -> None:
     channel = deps.settings.str(_PREFIX + "Notify_Failed_Channel").strip().lstrip("#")
     if not deps.settings.bool(_PREFIX + "Notify_Failed") or not channel:
         return
-    async with deps.uow() as uow:
-        room = await uow.rooms.find_room_by_name(channel)
-        bot = await uow.users.find_by_id(ROCKET_CAT_ID)
-        if room is None or bot is None:
-            log.warning("login block notice has no channel", channel=channel)
-            return
-        await insert_message(deps, uow, bot, room, NewMessage(room.id, text))
+    if not await tell_channel(deps, ROCKET_CAT_ID, channel, text):
+        log.warning("login block notice has no channel", channel=channel)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from chinwag.actions.access import can, can_in_room
 from chinwag.actions.deps import Deps
+from chinwag.actions.newcomers import require_may_post_in_dm
 from chinwag.actions.rooms import can_read
 from chinwag.domain.errors import ChinwagError, room_not_found
 from chinwag.domain.ids import random_id
@@ -137,6 +138,8 @@ async def require_can_post(deps: Deps, uow: UnitOfWork, actor: User, room: Room)
         )
     if actor.username in room.muted:
         raise ChinwagError("error-user-muted", "You have been muted and cannot post in this room")
+    if room.type == RoomType.DIRECT:
+        await require_may_post_in_dm(deps, uow, actor, room)
 
 
 async def insert_message(

@@ -10,6 +10,7 @@ from chinwag.actions.accounts import (
     validate_email,
     validate_username,
 )
+from chinwag.actions.alerts import sync_alert_members
 from chinwag.actions.auth import end_all_sessions, end_other_sessions
 from chinwag.actions.deps import Deps
 from chinwag.actions.passwords import password_matches, require_allowed_password
@@ -226,6 +227,8 @@ async def _set_roles(deps: Deps, uow: UnitOfWork, target: User, roles: tuple[str
         uow.emit(RoleChanged(role_id=role, action="added", user_id=target.id))
     for role in sorted(set(target.roles) - set(roles)):
         uow.emit(RoleChanged(role_id=role, action="removed", user_id=target.id))
+    if "admin" in set(roles) ^ set(target.roles):
+        await sync_alert_members(deps, uow)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from chinwag.actions.accounts import NewUser, first_admin_needed, hash_password, insert_user
 from chinwag.actions.deps import Deps
 from chinwag.actions.email_verification import queue_verification
+from chinwag.actions.invite_watch import watch_invite_joins
 from chinwag.actions.invites import live_invite, redeem_invite
 from chinwag.actions.passwords import require_allowed_password
+from chinwag.actions.signup_bursts import hold_for_approval
 from chinwag.domain.errors import ChinwagError, InvalidParams
 from chinwag.domain.models import Invite, Room, User
+from chinwag.domain.networks import email_domain, network_of
 from chinwag.storage.uow import UnitOfWork
 
 
@@ -21,7 +24,7 @@ class Registration:
     name: str
     secret_url: str | None = None
     reason: str | None = None
-    client_ip: str | None = None  # for the per-network daily sign-up limit
+    client_ip: str | None = None  # for the daily sign-up limit and the burst detectors
 
 
 def _registration_closed() -> ChinwagError:
@@ -68,7 +71,9 @@ async def _policy_invite(
         return None
     try:
         return await live_invite(deps, uow, form.secret_url)
-    except ChinwagError:
+    except ChinwagError as refused:
+        if refused.code == "error-invite-paused":
+            raise  # say why: the link is real, but resting
         if mode == "Secret URL":
             raise _secret_refused() from None
         return None  # a stale link on an open server is not a reason to refuse
@@ -85,7 +90,10 @@ async def register_user(deps: Deps, form: Registration) -> User:
     await _require_under_daily_limit(deps, form.client_ip)
     require_allowed_password(deps, form.password)
     password_hash = await hash_password(deps, form.password)
-    approve = deps.settings.bool("Accounts_ManuallyApproveNewUsers")
+    email = form.email.strip().lower()
+    network = network_of(form.client_ip)
+    held = await hold_for_approval(deps, network, email_domain(email))
+    approve = held or deps.settings.bool("Accounts_ManuallyApproveNewUsers")
     reason = (form.reason or "").strip() or None
     async with deps.uow() as uow:
         invited = await _policy_invite(deps, uow, form)
@@ -95,18 +103,22 @@ async def register_user(deps: Deps, form: Registration) -> User:
             NewUser(
                 username=form.username,
                 name=form.name,
-                email=form.email.strip().lower(),
+                email=email,
                 active=not approve,
                 reason=reason if approve else None,
                 invite_token=invited[0].id if invited else None,
                 invited_by=invited[0].creator_id if invited else None,
+                signup_network=network,
             ),
             password_hash,
         )
-        if invited is not None:
-            await redeem_invite(deps, uow, invited[0], invited[1], user, registered=True)
+        joined = invited is not None and await redeem_invite(
+            deps, uow, invited[0], invited[1], user, registered=True
+        )
         if deps.settings.bool("Accounts_EmailVerification") and user.email:
             await queue_verification(deps, uow, user, user.email)
+    if joined and invited is not None:
+        await watch_invite_joins(deps, invited[0])
     if form.client_ip:
         await deps.limits.hit(_signups_key(form.client_ip), 1 << 30, DAY_MS)
     return user

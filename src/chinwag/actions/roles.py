@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chinwag.actions.access import can, require_permission
+from chinwag.actions.alerts import sync_alert_members
 from chinwag.actions.deps import Deps
 from chinwag.domain.errors import ChinwagError, InvalidParams, invalid_user
 from chinwag.domain.ids import random_id
@@ -314,6 +315,8 @@ async def add_user_to_role(deps: Deps, actor: User, grant: RoleGrant) -> Role:
             if not await uow.config.add_user_role(user.id, role.id):
                 raise _already()
             uow.emit(UserUpdated(user_id=user.id, fields=("roles",)))
+            if role.id == "admin":
+                await sync_alert_members(deps, uow)
         uow.emit(_role_event(role, user, grant, "added"))
     return role
 
@@ -335,6 +338,8 @@ async def remove_user_from_role(deps: Deps, actor: User, grant: RoleGrant) -> Ro
                 )
             await uow.config.remove_user_role(user.id, role.id)
             uow.emit(UserUpdated(user_id=user.id, fields=("roles",)))
+            if role.id == "admin":
+                await sync_alert_members(deps, uow)
         uow.emit(_role_event(role, user, grant, "removed"))
     return role
 

@@ -6,6 +6,11 @@ from dataclasses import dataclass, field
 from chinwag.actions.access import can, require_permission
 from chinwag.actions.accounts import add_member
 from chinwag.actions.deps import Deps
+from chinwag.actions.newcomers import (
+    count_room_created,
+    require_may_create_room,
+    require_may_message,
+)
 from chinwag.domain.errors import ChinwagError, room_not_found
 from chinwag.domain.ids import random_id
 from chinwag.domain.models import Room, RoomType, Subscription, User
@@ -145,6 +150,13 @@ async def create_room(deps: Deps, actor: User, new: NewRoom) -> Room:
     """channels.create / groups.create: the creator owns the new room; members join it."""
     require_permission(deps, actor, "create-c" if new.type == RoomType.CHANNEL else "create-p")
     name = check_room_name(deps, new.name)
+    await require_may_create_room(deps, actor)
+    room = await _insert_new_room(deps, actor, new, name)
+    await count_room_created(deps, actor)
+    return room
+
+
+async def _insert_new_room(deps: Deps, actor: User, new: NewRoom, name: str) -> Room:
     async with deps.uow() as uow:
         await require_free_room_name(uow, name)
         members = await _member_users(uow, new.members)
@@ -217,6 +229,7 @@ async def open_direct_message(
         if existing is not None:
             await uow.rooms.reopen_subscription(existing.id, actor.id, deps.clock.now())
             return existing
+        await require_may_message(deps, uow, actor, ids, opened_by=None)
         now = deps.clock.now()
         ordered = sorted({u.id: u for u in people}.values(), key=lambda u: u.username or "")
         await uow.rooms.insert_room(

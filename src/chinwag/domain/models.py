@@ -136,6 +136,7 @@ class Invite:
     days: int
     max_uses: int
     uses: int
+    paused_at: datetime | None = None  # joins came too fast; an administrator resumes it
 
 
 @dataclass(frozen=True)
@@ -232,3 +233,15 @@ class Message:
 class Deletion:
     message_id: str
     deleted_at: datetime
+
+
+@dataclass(frozen=True)
+class SignupBurst:
+    """A spell of approval-only registration, switched on by a burst of sign-ups."""
+
+    id: str
+    started_at: datetime
+    ends_at: datetime
+    reason: str
+    ended_at: datetime | None = None  # an administrator ended it early
+    ended_by: str | None = None

@@ -67,6 +67,13 @@ _PREF = "Accounts"
 _RATE = "Rate Limiter"
 _MAIL = "Email"
 _SMTP = "SMTP"
+_ABUSE = "Abuse detection"
+
+
+def _abuse(id: str, default: int) -> SettingDef:
+    """Chinwag's own abuse-detection knobs (Rocket.Chat has none); whole numbers, 0 = off."""
+    return SettingDef(id, "int", default, _ACC, section=_ABUSE)
+
 
 SETTINGS: tuple[SettingDef, ...] = (
     # General
@@ -122,6 +129,26 @@ SETTINGS: tuple[SettingDef, ...] = (
     _s("Block_Multiple_Failed_Logins_Ip_Whitelist", "", _ACC),
     _b("Block_Multiple_Failed_Logins_Notify_Failed", False, _ACC),
     _s("Block_Multiple_Failed_Logins_Notify_Failed_Channel", "", _ACC),
+    # Abuse detection (Chinwag's own; see docs/ABUSE.md). Invite links: the longest
+    # lifetime (days) and the most uses anyone may give one, and the join rate that pauses one
+    _abuse("Invites_Max_Days", 0),
+    _abuse("Invites_Max_Uses", 0),
+    _abuse("Invites_Pause_After_Joins", 50),
+    _abuse("Invites_Pause_Window_Minutes", 10),
+    # Sign-ups in one minute, overall, per network and per email domain, past which
+    # registration holds new accounts for approval for the cool-down
+    _abuse("Accounts_Signup_Burst_Per_Minute", 30),
+    _abuse("Accounts_Signup_Burst_Per_Network_Per_Minute", 10),
+    _abuse("Accounts_Signup_Burst_Per_Domain_Per_Minute", 10),
+    _abuse("Accounts_Signup_Burst_Cooldown_Minutes", 60),
+    # How old (minutes) an account must be before it may hand out invite links, create
+    # channels and groups, or message people it shares no room with; admins are exempt
+    _abuse("Accounts_Min_Age_To_Invite_Minutes", 0),
+    _abuse("Accounts_Min_Age_To_Create_Rooms_Minutes", 0),
+    _abuse("Accounts_Min_Age_To_Message_Strangers_Minutes", 0),
+    # Channels and groups one account may create per hour and per day (admins are exempt)
+    _abuse("Rooms_Created_Per_User_Per_Hour", 20),
+    _abuse("Rooms_Created_Per_User_Per_Day", 100),
     # Discussions
     _b("Discussion_enabled", True, "Discussion", public=True),
     # Registration and accounts

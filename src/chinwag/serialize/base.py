@@ -203,4 +203,7 @@ def invite(deps: Deps, i: Invite) -> dict[str, Any]:
         "maxUses": i.max_uses,
         "uses": i.uses,
         "url": f"{deps.settings.str('Site_Url').rstrip('/')}/invite/{i.id}",
+        # Chinwag's own: joins came too fast, and the link waits for an administrator
+        "paused": i.paused_at is not None,
+        "pausedAt": iso(i.paused_at),
     }

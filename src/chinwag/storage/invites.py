@@ -23,6 +23,7 @@ def _invite(row: sa.Row[Any]) -> Invite:
         days=m["days"],
         max_uses=m["max_uses"],
         uses=m["uses"],
+        paused_at=m["paused_at"],
     )
 
 
@@ -72,6 +73,14 @@ class InviteRepo:
         result = await self.conn.execute(invites.delete().where(invites.c.id == invite_id))
         return bool(result.rowcount)
 
+    async def set_paused(self, invite_id: str, at: datetime | None) -> bool:
+        """Pause (a time) or resume (None) a link; False if it was already so, or is gone."""
+        already = invites.c.paused_at.is_(None) if at is None else invites.c.paused_at.is_not(None)
+        result = await self.conn.execute(
+            invites.update().where(invites.c.id == invite_id, sa.not_(already)).values(paused_at=at)
+        )
+        return bool(result.rowcount)
+
     async def has_used(self, invite_id: str, user_id: str) -> bool:
         query = sa.select(invite_uses.c.user_id).where(
             invite_uses.c.invite_id == invite_id, invite_uses.c.user_id == user_id
@@ -115,6 +124,27 @@ class InviteRepo:
         return [
             (uid, un, name, at, reg) for uid, un, name, at, reg in await self.conn.execute(query)
         ]
+
+    async def list_invite_accounts(
+        self, invite_id: str
+    ) -> list[tuple[str, str | None, str | None, bool, datetime, str | None, datetime]]:
+        """(id, username, email, verified, created at, sign-up network, joined at) of each
+        account an invite brought in, in the order they joined."""
+        query = (
+            sa.select(
+                users.c.id,
+                users.c.username,
+                users.c.email,
+                users.c.email_verified,
+                users.c.created_at,
+                users.c.signup_network,
+                invite_uses.c.used_at,
+            )
+            .join(users, users.c.id == invite_uses.c.user_id)
+            .where(invite_uses.c.invite_id == invite_id)
+            .order_by(invite_uses.c.used_at, invite_uses.c.user_id)
+        )
+        return [tuple(row) for row in await self.conn.execute(query)]
 
     async def invite_totals(self) -> tuple[int, int]:
         """How many invite links exist and how many members they brought in, all told."""

@@ -207,6 +207,22 @@ class RoomRepo:
                 return room
         return None
 
+    async def share_a_room(self, user_id: str, other_id: str) -> bool:
+        """Whether both users belong to one channel, group or discussion (DMs do not count)."""
+        mine = subscriptions.alias("mine")
+        theirs = subscriptions.alias("theirs")
+        query = (
+            sa.select(mine.c.room_id)
+            .join(theirs, theirs.c.room_id == mine.c.room_id)
+            .where(
+                mine.c.user_id == user_id,
+                theirs.c.user_id == other_id,
+                mine.c.room_type != RoomType.DIRECT.value,
+            )
+            .limit(1)
+        )
+        return (await self.conn.execute(query)).first() is not None
+
     async def mark_read_to(self, room_id: str, user_id: str, seq: int, at: datetime) -> None:
         """The member has seen the timeline up to `seq`: unread and mention counts reset."""
         await self.conn.execute(

@@ -54,6 +54,9 @@ users = sa.Table(
     sa.Column("email2fa_enabled", sa.Boolean, nullable=False, server_default=sa.false()),
     # Shadow-restricted: the user's posts reach only the user while moderators decide.
     sa.Column("restricted", sa.Boolean, nullable=False, server_default=sa.false()),
+    # The network a self-registered account signed up from (IPv4 /24, IPv6 /48), never the
+    # full address: enough to see a burst from one place.
+    sa.Column("signup_network", sa.String(64)),
     sa.Index("ix_users_created_at", "created_at"),
     sa.Index("ix_users_invited_by", "invited_by"),
 )
@@ -402,6 +405,8 @@ invites = sa.Table(
     sa.Column("days", sa.Integer, nullable=False),
     sa.Column("max_uses", sa.Integer, nullable=False),
     sa.Column("uses", sa.Integer, nullable=False, server_default="0"),
+    # Set when joins through the link came too fast; an administrator resumes it.
+    sa.Column("paused_at", Millis),
     sa.Index("ix_invites_creator_id_room_id", "creator_id", "room_id"),
     sa.Index("ix_invites_room_id", "room_id"),
 )
@@ -414,6 +419,20 @@ invite_uses = sa.Table(
     sa.Column("used_at", Millis, nullable=False),
     sa.Column("registered", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_invite_uses_user_id", "user_id"),
+)
+
+# Spells of approval-only registration, switched on by a burst of sign-ups: one row each.
+# The spell holds while now < ends_at and no administrator has ended it.
+signup_bursts = sa.Table(
+    "signup_bursts",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("started_at", Millis, nullable=False),
+    sa.Column("ends_at", Millis, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("ended_at", Millis),
+    sa.Column("ended_by", ID),
+    sa.Index("ix_signup_bursts_ends_at", "ends_at"),
 )
 
 settings = sa.Table(

@@ -10,6 +10,7 @@ from chinwag.storage.mail import MailRepo
 from chinwag.storage.messages import MessageRepo
 from chinwag.storage.moderation import ModerationRepo
 from chinwag.storage.rooms import RoomRepo
+from chinwag.storage.signup_bursts import SignupBurstRepo
 from chinwag.storage.threads import ThreadRepo
 from chinwag.storage.tokens import TokenRepo
 from chinwag.storage.two_factor import TwoFactorRepo
@@ -31,6 +32,7 @@ class UnitOfWork:
         self.two_factor = TwoFactorRepo(conn)
         self.audit = AuditRepo(conn)
         self.moderation = ModerationRepo(conn)
+        self.signup_bursts = SignupBurstRepo(conn)
         self.events: list[Event] = []
 
     def emit(self, event: Event) -> None:

@@ -1,5 +1,6 @@
 """Invite links: findOrCreateInvite, listInvites, removeInvite, useInviteToken,
-validateInviteToken, and invites.uses (Chinwag's own: who came in through a link)."""
+validateInviteToken; and Chinwag's own invites.uses (who came in through a link),
+invites.stats (what a link brought in) and invites.resume (reopen a paused link)."""
 
 from typing import Any
 
@@ -8,6 +9,9 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from chinwag.actions.deps import Deps
+from chinwag.actions.invite_stats import InvitedAccount, InviteStats, invite_stats
+from chinwag.actions.invite_watch import resume_invite
 from chinwag.actions.invites import (
     InviteUse,
     find_or_create_invite,
@@ -103,3 +107,47 @@ async def validate_invite_token_(request: Request, deps: DepsDep) -> Response:
 async def invites_uses(caller: CallerDep, inviteId: str = Query(min_length=1)) -> Response:
     uses = await list_invite_uses(caller.deps, caller.user, inviteId)
     return ok(uses=[invite_use(u) for u in uses])
+
+
+def invited_account(a: InvitedAccount) -> dict[str, Any]:
+    return {
+        "_id": a.id,
+        "username": a.username,
+        "emails": [{"address": a.email, "verified": a.email_verified}] if a.email else [],
+        "createdAt": serialize.iso(a.created_at),
+        "joinedAt": serialize.iso(a.joined_at),
+        "network": a.network,
+    }
+
+
+def stats_body(deps: Deps, stats: InviteStats) -> dict[str, Any]:
+    return {
+        "invite": serialize.invite(deps, stats.invite),
+        "joins": [{"day": day.isoformat(), "count": n} for day, n in stats.joins],
+        "accounts": [invited_account(a) for a in stats.accounts],
+        "domains": [{"domain": d, "count": n} for d, n in stats.domains],
+        "networks": [{"network": net, "count": n} for net, n in stats.networks],
+    }
+
+
+@router.get(
+    "/invites.stats",
+    summary="What an invite link brought in: joins per day, accounts, email domains and "
+    "networks (user administrators)",
+)
+async def invites_stats(caller: CallerDep, inviteId: str = Query(min_length=1)) -> Response:
+    stats = await invite_stats(caller.deps, caller.user, inviteId)
+    return ok(**stats_body(caller.deps, stats))
+
+
+class InviteIdBody(BaseModel):
+    inviteId: str = Field(min_length=1)
+
+
+@router.post(
+    "/invites.resume",
+    summary="Let a paused invite link admit people again (manage-moderation-actions)",
+)
+async def invites_resume(body: InviteIdBody, caller: CallerDep) -> Response:
+    invite = await resume_invite(caller.deps, caller.user, body.inviteId)
+    return ok(invite=serialize.invite(caller.deps, invite))
