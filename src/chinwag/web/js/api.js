@@ -117,7 +117,27 @@ async function request(method, path, { query, body, retries = 2, twoFactor = nul
   return data;
 }
 
+/** A file the API answers (an evidence export): fetched with the login, kept as a Blob. */
+async function download(path, query) {
+  const response = await fetch(`/api/v1/${path}${queryString(query)}`, {
+    headers: { 'X-User-Id': session.uid || '', 'X-Auth-Token': session.token || '' },
+  });
+  if (!response.ok) {
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    throw new ApiError(response.status, data);
+  }
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] || path;
+  return { blob: await response.blob(), name };
+}
+
 export const api = {
+  download,
   get: (path, query) => request('GET', path, { query }),
   /** A read that is only a convenience (suggestions): a rate limit makes it fail at once. */
   peek: (path, query) => request('GET', path, { query, retries: 0 }),
