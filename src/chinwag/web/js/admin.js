@@ -54,10 +54,13 @@ async function usersSection(root) {
   const search = h('input', { type: 'search', placeholder: 'Search users', 'aria-label': 'Search users' });
   const list = h('div', { 'aria-live': 'polite' });
   const roles = await roleNames();
+  let asked = 0;
   const load = async () => {
+    const mine = ++asked;
     const text = search.value.trim();
     const query = text ? { $or: [{ username: { $regex: text, $options: 'i' } }, { name: { $regex: text, $options: 'i' } }] } : { type: { $in: ['user', 'bot'] } };
     const r = await api.get('users.list', { query, count: 100, sort: { username: 1 } });
+    if (mine !== asked) return; // a later search has been asked for
     replace(list, table(['User', 'Email', 'Roles', 'Status', ''], r.users.map((u) => h('tr', { 'data-username': u.username },
       h('td', null, h('div', { class: 'directory-user' }, avatar(u.username, 28), h('div', null, h('strong', null, u.name || u.username), h('div', { class: 'muted' }, `@${u.username}`)))),
       h('td', null, u.emails?.[0]?.address || ''),
@@ -134,10 +137,13 @@ const TYPE_NAMES = { c: 'Channel', p: 'Private group', d: 'Direct message' };
 async function roomsSection(root) {
   const search = h('input', { type: 'search', placeholder: 'Search rooms', 'aria-label': 'Search rooms' });
   const list = h('div', { 'aria-live': 'polite' });
+  let asked = 0;
   const load = async () => {
+    const mine = ++asked;
     const params = new URLSearchParams({ filter: search.value.trim(), count: '100' });
     for (const t of ['c', 'p', 'd']) params.append('types[]', t);
     const r = await api.get(`rooms.adminRooms?${params}`);
+    if (mine !== asked) return; // a later search has been asked for
     replace(list, table(['Room', 'Type', 'Members', 'Messages', ''], r.rooms.map((room) => {
       const label = room.t === 'd' ? (room.usernames || []).join(', ') : room.fname || room.name;
       return h('tr', null,
