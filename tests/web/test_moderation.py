@@ -227,3 +227,13 @@ def test_the_audit_log_filters_and_pages(world: World) -> None:
     page.get_by_role("button", name="Older").click()
     expect(status).to_have_text(f"26\u2013{min(total, 50)} of {total}")
     expect(log.locator("tbody tr")).to_have_count(min(total, 50) - 25)
+
+
+def test_invite_link_statistics_show_who_came_in(world: World) -> None:
+    page = world.page
+    page.goto(world.server.url + "/admin/invites")
+    page.get_by_role("button", name="Statistics of the invite to general").click()
+    dialog = page.get_by_role("dialog", name="Invite link statistics")
+    expect(dialog.get_by_role("table")).to_contain_text("@carol")
+    expect(dialog).to_contain_text("example.com: 1")
+    expect(dialog).to_contain_text("1 use.")

@@ -260,7 +260,7 @@ export async function inviteStats(invite, done) {
   }) : null;
   const { dialog } = modal('Invite link statistics', [
     r.invite.paused ? h('p', { class: 'notice-card', role: 'status' }, 'This link paused itself after a burst of joins.', resume) : null,
-    h('p', null, `${r.invite.uses} uses${r.invite.maxUses ? ` of ${r.invite.maxUses}` : ''}.`),
+    h('p', null, `${plural(r.invite.uses, 'use')}${r.invite.maxUses ? ` of ${r.invite.maxUses}` : ''}.`),
     h('h3', null, 'Joins by day'), counts(r.joins, 'day'),
     h('h3', null, 'Email domains'), counts(r.domains, 'domain'),
     h('h3', null, 'Networks'), counts(r.networks, 'network'),
