@@ -64,7 +64,7 @@ async function messageReports(root) {
         h('td', null, roomNames(rep.rooms)),
         h('td', null, String(rep.count)),
         h('td', { class: 'row-actions' },
-          button('Messages', () => reportedMessages(user), { aria: `Show reported messages of ${rep.username}` }),
+          button('Messages', () => reportedMessages(user, load), { aria: `Show reported messages of ${rep.username}` }),
           button('Dismiss', () => dismiss('moderation.dismissReports', user, load), { aria: `Dismiss reports about ${rep.username}'s messages` }),
           button('Delete messages', () => deleteReported(user, load), { danger: true, aria: `Delete reported messages of ${rep.username}` }),
           button('Take down', () => takedownUserDialog(user, load), { danger: true, aria: `Take down ${rep.username}` })));
@@ -91,13 +91,24 @@ async function userReports(root) {
   await load();
 }
 
-async function reportedMessages(user) {
+/** The author's reported messages, one by one, each of which can be dismissed alone. */
+async function reportedMessages(user, done) {
   const r = await api.get('moderation.user.reportedMessages', { userId: user._id, count: 100 }).catch(showError);
   if (!r) return;
-  modal(`Reported messages of @${user.username}`, table(['Message', 'Room', 'Sent'], r.messages.map((m) => h('tr', null,
-    h('td', { class: 'report-text' }, m.message?.msg || ''),
-    h('td', null, roomNames([m.room].filter(Boolean))),
-    h('td', null, m.message?.ts ? formatFull(m.message.ts) : ''))), 'Reported messages'), { wide: true });
+  modal(`Reported messages of @${user.username}`, table(['Message', 'Room', 'Sent', ''], r.messages.map((m) => {
+    const row = h('tr', null,
+      h('td', { class: 'report-text' }, m.message?.msg || ''),
+      h('td', null, roomNames([m.room].filter(Boolean))),
+      h('td', null, m.message?.ts ? formatFull(m.message.ts) : ''),
+      h('td', { class: 'row-actions' }, button('Dismiss', () => act(
+        () => api.post('moderation.dismissReports', { msgId: m.message._id, action: 'none' }),
+        async () => {
+          for (const other of row.parentElement.querySelectorAll(`tr[data-msg="${CSS.escape(m.message._id)}"]`)) other.remove();
+          await done?.();
+        }, 'Reports of this message dismissed'), { aria: `Dismiss the reports of: ${m.message?.msg || ''}` })));
+    row.dataset.msg = m.message?._id || '';
+    return row;
+  }), 'Reported messages'), { wide: true });
 }
 
 async function reportsAbout(user) {
