@@ -72,7 +72,7 @@ async function usersSection(root) {
           type: 'button', class: 'button', 'aria-label': `${u.active ? 'Deactivate' : 'Activate'} ${u.username}`,
           onclick: () => setActive(u, !u.active).then(load),
         }, u.active ? 'Deactivate' : 'Activate'),
-        u.active ? h('button', { type: 'button', class: 'button button-danger', 'aria-label': `Take down ${u.username}`, onclick: () => takedownUserDialog(u, load) }, 'Take down') : null,
+        u.active && u._id !== store.uid && u.username !== 'rocket.cat' ? h('button', { type: 'button', class: 'button button-danger', 'aria-label': `Take down ${u.username}`, onclick: () => takedownUserDialog(u, load) }, 'Take down') : null,
         h('button', { type: 'button', class: 'button button-danger', 'aria-label': `Delete ${u.username}`, onclick: () => deleteUser(u).then(load) }, 'Delete'))))));
   };
   search.addEventListener('input', debounce(() => load().catch(showError), 250));
