@@ -1,5 +1,5 @@
-"""`python -m bench rest|post|history|realtime|limits|web [options]`: run a scenario against
-a fresh server, print a Markdown table, and write JSON under bench/results/."""
+"""`python -m bench rest|post|history|realtime|limits|moderation|web [options]`: run a
+scenario against a fresh server, print a Markdown table, and write JSON under bench/results/."""
 
 import argparse
 import json
@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import history, limits, post, realtime, rest, web
+from bench import history, limits, moderation, post, realtime, rest, web
 from bench.server import chinwag
 
 RESULTS = Path(__file__).parent / "results"
@@ -26,6 +26,7 @@ def main() -> None:
     history.add_arguments(scenarios.add_parser("history", help=history.__doc__))
     realtime.add_arguments(scenarios.add_parser("realtime", help=realtime.__doc__))
     limits.add_arguments(scenarios.add_parser("limits", help=limits.__doc__))
+    moderation.add_arguments(scenarios.add_parser("moderation", help=moderation.__doc__))
     web.add_arguments(scenarios.add_parser("web", help=web.__doc__))
     for sub in scenarios.choices.values():
         sub.add_argument(
@@ -55,7 +56,13 @@ def main() -> None:
     elif args.scenario == "web":
         report |= web.run(args)
     else:
-        scenario = {"post": post, "history": history, "realtime": realtime, "limits": limits}
+        scenario = {
+            "post": post,
+            "history": history,
+            "realtime": realtime,
+            "limits": limits,
+            "moderation": moderation,
+        }
         report |= scenario[args.scenario].run(args)
 
     report["load_average"].append(round(os.getloadavg()[0], 2))

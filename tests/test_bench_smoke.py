@@ -76,3 +76,17 @@ def test_bench_web_opens_a_room_cold_and_warm() -> None:
     cold, warm = report["rows"]
     assert cold["median_ms"] > 0 and cold["http_kb"] > warm["http_kb"]  # assets come cached
     assert list(cold["steps_median_ms"]) == ["html", "start", "settings", "me", "synced", "history"]
+
+
+def test_bench_moderation_runs_over_http_and_in_process() -> None:
+    report = _bench("moderation", "--seconds", "0.3", "--concurrency", "2", "--rounds", "1")
+    assert [r["case"] for r in report["rows"]] == [
+        "GET channels.history (50), this checkout",
+        "POST chat.postMessage, this checkout",
+        "POST users.setActiveStatus as admin, this checkout",
+    ]
+    assert all(r["requests"] > 0 and r["errors"] == 0 for r in report["rows"])
+    report = _bench("moderation", "--in-process", "--calls", "20", "--rounds", "1")
+    cases = {r["case"] for r in report["rows"]}
+    assert "one audit entry in a transaction, this checkout" in cases
+    assert all(r["cpu_us_per_call"] > 0 for r in report["rows"])

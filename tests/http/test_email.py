@@ -136,6 +136,9 @@ async def test_the_verification_mail_can_be_sent_again_and_followed_over_ddp(
     assert login_result["id"] == alice.id and login_result["type"] == "password"
     me = await client.get(f"{API}/me", headers=as_user(alice.id, login_result["token"]))
     assert me.status_code == 200 and me.json()["emails"][0]["verified"] is True
+    async with deps.reader() as uow:  # the login the link granted is in the login history
+        logins = await uow.moderation.logins_of([alice.id], None, None)
+    assert "ddp:verifyEmail" in [row["method"] for row in logins]
     stale = await call_anon(client, "verifyEmail", token)
     assert stale["error"]["error"] == 403
     assert stale["error"]["reason"] == "Verify email link expired"
@@ -173,6 +176,9 @@ async def test_a_forgotten_password_is_reset_from_the_mailed_link(
     assert_error(await client.get(f"{API}/me", headers=alice.headers), 401)  # old session
     me = await client.get(f"{API}/me", headers=as_user(alice.id, result["token"]))
     assert me.status_code == 200
+    async with deps.reader() as uow:
+        logins = await uow.moderation.logins_of([alice.id], None, None)
+    assert "ddp:resetPassword" in [row["method"] for row in logins]
     assert (await login(client, "alice", PASSWORD)).status_code == 401
     assert (await login(client, "alice", NEW_PASSWORD)).status_code == 200
     assert (await emails_of(client, admin, "alice"))[0]["verified"] is True  # the link proved it

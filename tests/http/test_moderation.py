@@ -83,6 +83,10 @@ async def test_reports_reach_the_console_in_rocketchat_shapes_and_keep_their_cop
     assert about["reports"][0]["description"] == "spammer"
     assert about["reports"][0]["reportedBy"]["username"] == "bob"
 
+    of_message = await get(client, admin, "moderation.reports", msgId=message["_id"])
+    assert of_message["total"] == 1
+    assert of_message["reports"][0]["description"] == "spam"
+    assert of_message["reports"][0]["reportedBy"]["_id"] == bob.id
     info = await get(client, admin, "moderation.reportInfo", reportId=copy["_id"])
     assert info["report"]["message"]["_id"] == message["_id"]
     assert info["report"]["reportedBy"]["_id"] == bob.id
@@ -129,6 +133,7 @@ async def test_people_without_the_permissions_are_refused(
         ("moderation.user.reportedMessages", {"userId": alice.id}),
         ("moderation.user.reportsByUserId", {"userId": alice.id}),
         ("moderation.reportInfo", {"reportId": "x"}),
+        ("moderation.reports", {"msgId": "x"}),
         ("audit.list", {}),
         ("evidence.list", {}),
         ("evidence.info", {"bundleId": "x"}),
@@ -238,9 +243,17 @@ async def test_archiving_and_deleting_rooms(
     info = await get(client, admin, "channels.info", roomId=archived)
     assert info["channel"]["archived"] is True
     deleted = await channel(client, alice, "scam")
-    await send(
+    await post(client, alice, deleted, "send coins")
+    made = await send(client, alice, "rooms.createDiscussion", prid=deleted, t_name="more scam")
+    await post(client, alice, made["discussion"]["_id"], "inside the discussion")
+    done = await send(
         client, admin, "moderation.takedownRoom", roomId=deleted, action="delete", reason="scam"
     )
+    export = await client.get(
+        f"{API}/evidence.export", params={"bundleId": done["bundleId"]}, headers=admin.headers
+    )
+    kept = {m["msg"] for m in json.loads(unzip(export.content)["messages.json"])}
+    assert {"send coins", "inside the discussion"} <= kept
     r = await client.get(f"{API}/channels.info", params={"roomId": deleted}, headers=admin.headers)
     assert r.status_code == 400
     await channel(client, alice, "scam")  # a deleted room's name is free again
@@ -317,6 +330,12 @@ async def test_a_shadow_restricted_user_sees_their_posts_and_nobody_else_does(
         f"{API}/chat.getMessage", params={"msgId": hidden["_id"]}, headers=bob.headers
     )
     assert r.status_code == 400
+    info = await get(client, bob, "channels.info", roomId="GENERAL")
+    assert info["channel"].get("lastMessage", {}).get("_id") != hidden["_id"]
+    assert (await get(client, admin, "users.info", userId=alice.id))["user"]["restricted"] is True
+    own = await get(client, alice, "users.info", userId=alice.id)
+    assert "restricted" not in own["user"]  # the restriction stays invisible to its subject
+    assert "restricted" not in (await get(client, alice, "me"))
     await send(client, admin, "moderation.restrictUser", userId=alice.id, restricted=False)
     assert hidden["_id"] in [m["_id"] for m in await history(client, bob, "GENERAL")]
 
@@ -406,3 +425,97 @@ async def test_logins_are_kept_with_address_and_agent_then_pruned(
             await uow.conn.execute(sa.select(sa.func.count()).select_from(login_events))
         ).scalar()
     assert count == 0
+
+
+async def test_admin_actions_on_accounts_and_permissions_are_audited(
+    client: httpx.AsyncClient, admin: Persona, alice: Persona
+) -> None:
+    await send(client, admin, "users.setActiveStatus", userId=alice.id, activeStatus=False)
+    await send(client, admin, "users.update", userId=alice.id, data={"password": "n3w-Pass-w0rd!x"})
+    await send(
+        client,
+        admin,
+        "permissions.update",
+        permissions=[{"_id": "view-moderation-console", "roles": ["admin", "moderator"]}],
+    )
+    entries = (await get(client, admin, "audit.list", target=alice.id))["entries"]
+    actions = [e["action"] for e in entries]
+    assert actions == ["users.update", "users.setActiveStatus"]
+    assert entries[1]["before"] == {"active": True} and entries[1]["after"] == {"active": False}
+    assert entries[0]["after"] == {"password": "********"}
+    zed = {"username": "zed", "email": "zed@example.com", "password": "Zed-pass-w0rd!", "name": "Z"}
+    made = await send(client, admin, "users.create", **zed)
+    created = (await get(client, admin, "audit.list", action="users.create"))["entries"]
+    assert created[0]["target"]["_id"] == made["user"]["_id"]
+    assert "Zed-pass" not in json.dumps(created)
+    permission = (await get(client, admin, "audit.list", action="permissions.update"))["entries"]
+    assert permission[0]["before"] == {"roles": ["admin"]}
+    assert permission[0]["after"] == {"roles": ["admin", "moderator"]}
+
+
+async def test_realtime_logins_are_kept_too(
+    client: httpx.AsyncClient, deps: Deps, alice: Persona
+) -> None:
+    message = {
+        "msg": "method",
+        "id": "1",
+        "method": "login",
+        "params": [
+            {
+                "user": {"username": "alice"},
+                "password": {"digest": sha256(PASSWORD.encode()), "algorithm": "sha-256"},
+            }
+        ],
+    }
+    r = await client.post(
+        f"{API}/method.callAnon/login",
+        json={"message": json.dumps(message)},
+        headers={"User-Agent": "ddp-probe/2"},
+    )
+    assert r.status_code == 200 and "error" not in json.loads(r.json()["message"]), r.text
+    async with deps.reader() as uow:
+        rows = await uow.moderation.logins_of([alice.id], None, None)
+    assert [r["method"] for r in rows if r["user_agent"] == "ddp-probe/2"] == ["ddp:password"]
+
+
+async def test_bad_input_gets_the_error_envelope(
+    client: httpx.AsyncClient, admin: Persona, alice: Persona
+) -> None:
+    for endpoint, params in (
+        ("audit.list", {"since": "yesterday"}),
+        ("moderation.reportsByUsers", {"latest": "soon"}),
+        ("moderation.user.reportedMessages", {}),
+        ("evidence.export", {}),
+    ):
+        r = await client.get(f"{API}/{endpoint}", params=params, headers=admin.headers)
+        assert_error(r, 400)
+    r = await client.get(f"{API}/evidence.info", params={"bundleId": "nope"}, headers=admin.headers)
+    assert_error(r, 404, "error-bundle-not-found")
+    r = await client.get(
+        f"{API}/moderation.reportInfo", params={"reportId": "nope"}, headers=admin.headers
+    )
+    assert_error(r, 400, "error-report-not-found")
+    for endpoint, body in (
+        ("moderation.takedownUser", {"userId": alice.id, "reason": "x", "purge": "some"}),
+        (
+            "moderation.takedownUser",
+            {
+                "userId": alice.id,
+                "reason": "x",
+                "purge": "window",
+                "since": "2026-02-01T00:00:00Z",
+                "until": "2026-01-01T00:00:00Z",
+            },
+        ),
+        ("moderation.takedownUser", {"userId": "nobody", "reason": "x"}),
+        ("moderation.restrictUser", {"userId": alice.id}),
+        ("moderation.dismissReports", {"userId": alice.id, "msgId": "m"}),
+        ("moderation.dismissUserReports", {}),
+        ("moderation.reportUser", {"userId": "nobody", "description": "x"}),
+        ("moderation.reportUser", {"userId": alice.id, "description": "  "}),
+        ("invites.revokeTree", {"userId": "nobody", "reason": "x"}),
+    ):
+        r = await client.post(f"{API}/{endpoint}", json=body, headers=admin.headers)
+        assert_error(r, 400)
+    assert (await get(client, admin, "users.info", userId=alice.id))["user"]["active"] is True
+    assert (await get(client, admin, "evidence.list"))["total"] == 0

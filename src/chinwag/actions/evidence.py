@@ -78,11 +78,21 @@ def _file_references(messages: Sequence[Row]) -> list[Row]:
     return out
 
 
+async def _with_discussions(uow: UnitOfWork, room_id: str) -> list[str]:
+    """The room and its discussions, at any depth: a room takedown takes them all."""
+    found = [room_id]
+    for current in found:
+        found += [d for d in await uow.rooms.list_discussion_ids(current) if d not in found]
+    return found
+
+
 async def _gather(uow: UnitOfWork, scope: Scope) -> dict[str, object]:
     repo = uow.moderation
     if scope.room_id is not None:
-        messages = await repo.message_rows(room_id=scope.room_id)
-        memberships = await repo.membership_rows(room_id=scope.room_id)
+        messages, memberships = [], []
+        for room_id in await _with_discussions(uow, scope.room_id):
+            messages += await repo.message_rows(room_id=room_id)
+            memberships += await repo.membership_rows(room_id=room_id)
     else:
         messages = []
         for user_id in scope.user_ids:

@@ -231,6 +231,16 @@ async def reports_about_user(
     return user, reports, total
 
 
+async def reports_of_message(
+    deps: Deps, actor: User, message_id: str, offset: int, count: int
+) -> tuple[list[MessageReport], int]:
+    """moderation.reports: the open reports of one message, newest first."""
+    require_permission(deps, actor, VIEW)
+    async with deps.reader() as uow:
+        rows, total = await uow.moderation.reports_of_message(message_id, offset, count)
+        return [await _message_report(uow, r) for r in rows], total
+
+
 async def report_info(deps: Deps, actor: User, report_id: str) -> MessageReport | UserReport:
     """moderation.reportInfo: one report, message or user, dismissed or not."""
     require_permission(deps, actor, VIEW)

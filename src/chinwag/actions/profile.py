@@ -11,6 +11,7 @@ from chinwag.actions.accounts import (
     validate_username,
 )
 from chinwag.actions.alerts import sync_alert_members
+from chinwag.actions.audit import record_audit
 from chinwag.actions.auth import end_all_sessions, end_other_sessions
 from chinwag.actions.deps import Deps
 from chinwag.actions.passwords import password_matches, require_allowed_password
@@ -23,6 +24,7 @@ from chinwag.actions.users import (
     require_can_change_active,
 )
 from chinwag.domain.accounts import check_name
+from chinwag.domain.audit import Origin
 from chinwag.domain.errors import ChinwagError, Forbidden, InvalidParams, not_allowed
 from chinwag.domain.models import Status, User
 from chinwag.events.types import RoleChanged, UserStatusChanged, UserUpdated
@@ -286,6 +288,7 @@ async def update_user(
     token: str,
     two_factor: TwoFactorInput | None = None,
     confirm_relinquish: bool = False,
+    origin: Origin | None = None,
 ) -> User:
     """users.update: administrators edit anyone; users edit themselves within the settings.
     A guarded call (a second factor, or the password as fallback); changing one's own email
@@ -304,7 +307,27 @@ async def update_user(
     async with deps.uow() as uow:
         target = await find_user(uow, UserSelector(user_id=user_id))
         await _write(deps, uow, target, write)
+        if not myself:
+            before, after = _audited_changes(target, ch)
+            await record_audit(
+                deps, uow, actor, "users.update", origin, ("user", target.id), before, after
+            )
         return await find_user(uow, UserSelector(user_id=user_id))
+
+
+def _audited_changes(
+    target: User, ch: ProfileChanges
+) -> tuple[dict[str, object], dict[str, object]]:
+    """What an administrator changed of someone's account; the password only as the mask."""
+    before: dict[str, object] = {}
+    after: dict[str, object] = {}
+    for name, value in vars(ch).items():
+        if value is None:
+            continue
+        after[name] = list(value) if isinstance(value, tuple) else value
+        old = target.roles if name == "roles" else getattr(target, name, None)
+        before[name] = list(old) if isinstance(old, tuple) else old
+    return before, after
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ from datetime import datetime
 
 from chinwag.actions.access import can, require_permission
 from chinwag.actions.alerts import sync_alert_members
+from chinwag.actions.audit import record_audit
 from chinwag.actions.deps import Deps
+from chinwag.domain.audit import Origin
 from chinwag.domain.errors import ChinwagError, InvalidParams, invalid_user
 from chinwag.domain.ids import random_id
 from chinwag.domain.models import Permission, Role, Subscription, User
@@ -93,7 +95,7 @@ async def list_users_in_role(
 
 
 async def update_permissions(
-    deps: Deps, actor: User, changes: Sequence[PermissionChange]
+    deps: Deps, actor: User, changes: Sequence[PermissionChange], origin: Origin | None = None
 ) -> list[Permission]:
     """permissions.update: set the roles granted each permission. Emits PermissionsChanged."""
     require_permission(deps, actor, MANAGE)
@@ -103,6 +105,17 @@ async def update_permissions(
         now = deps.clock.now()
         for permission_id, roles in wanted.items():
             await uow.config.upsert_permission(permission_id, roles, now)
+            before = list(deps.grants.by_permission.get(permission_id, ()))
+            await record_audit(
+                deps,
+                uow,
+                actor,
+                "permissions.update",
+                origin,
+                ("permission", permission_id),
+                {"roles": before},
+                {"roles": list(roles)},
+            )
         permissions = await uow.config.list_permissions()
     await _grants_changed(deps, wanted)
     return permissions
@@ -190,6 +203,8 @@ async def create_role(deps: Deps, actor: User, fields: RoleFields) -> Role:
         await _require_free_name(uow, role.name)
         await uow.config.insert_role(role, now)
         uow.emit(RoleChanged(role_id=role.id, action="changed"))
+        after = {"name": role.name, "scope": role.scope, "description": role.description}
+        await record_audit(deps, uow, actor, "roles.create", None, ("role", role.id), None, after)
     return role
 
 
@@ -230,6 +245,16 @@ async def update_role(deps: Deps, actor: User, role_ref: str, fields: RoleFields
             },
         )
         uow.emit(RoleChanged(role_id=role.id, action="changed"))
+        await record_audit(
+            deps,
+            uow,
+            actor,
+            "roles.update",
+            None,
+            ("role", role.id),
+            {"name": role.name, "scope": role.scope, "description": role.description},
+            {"name": updated.name, "scope": updated.scope, "description": updated.description},
+        )
     return updated
 
 
@@ -251,6 +276,8 @@ async def delete_role(deps: Deps, actor: User, role_ref: str) -> None:
                 changed[permission.id] = tuple(r for r in permission.roles if r != role.id)
                 await uow.config.upsert_permission(permission.id, changed[permission.id], now)
         uow.emit(RoleChanged(role_id=role.id, action="deleted"))
+        before = {"name": role.name, "scope": role.scope, "grants": sorted(changed)}
+        await record_audit(deps, uow, actor, "roles.delete", None, ("role", role.id), before)
     await _grants_changed(deps, changed)
 
 
@@ -301,7 +328,9 @@ async def _prepare_grant(
     return role, await _find_user(uow, grant)
 
 
-async def add_user_to_role(deps: Deps, actor: User, grant: RoleGrant) -> Role:
+async def add_user_to_role(
+    deps: Deps, actor: User, grant: RoleGrant, origin: Origin | None = None
+) -> Role:
     """roles.addUserToRole: a global role, or a room role on the user's subscription."""
     require_permission(deps, actor, MANAGE)
     not_found = ChinwagError("error-role-not-found", "Role not found")
@@ -318,10 +347,16 @@ async def add_user_to_role(deps: Deps, actor: User, grant: RoleGrant) -> Role:
             if role.id == "admin":
                 await sync_alert_members(deps, uow)
         uow.emit(_role_event(role, user, grant, "added"))
+        after = {"role": role.id, "roomId": grant.room_id}
+        await record_audit(
+            deps, uow, actor, "roles.addUserToRole", origin, ("user", user.id), None, after
+        )
     return role
 
 
-async def remove_user_from_role(deps: Deps, actor: User, grant: RoleGrant) -> Role:
+async def remove_user_from_role(
+    deps: Deps, actor: User, grant: RoleGrant, origin: Origin | None = None
+) -> Role:
     """roles.removeUserFromRole: never takes the last admin's admin role."""
     require_permission(deps, actor, MANAGE)
     not_found = ChinwagError("error-invalid-roleId", "This role does not exist")
@@ -341,6 +376,10 @@ async def remove_user_from_role(deps: Deps, actor: User, grant: RoleGrant) -> Ro
             if role.id == "admin":
                 await sync_alert_members(deps, uow)
         uow.emit(_role_event(role, user, grant, "removed"))
+        before = {"role": role.id, "roomId": grant.room_id}
+        await record_audit(
+            deps, uow, actor, "roles.removeUserFromRole", origin, ("user", user.id), before
+        )
     return role
 
 

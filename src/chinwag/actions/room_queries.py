@@ -53,7 +53,8 @@ async def last_messages_of(deps: Deps, rooms: Sequence[Room]) -> dict[str, Messa
         return {}
     async with deps.reader() as uow:
         found = await uow.messages.messages_by_ids(ids)
-    return {m.room_id: m for m in found}
+    # A shadow-restricted post is nobody's last message to show.
+    return {m.room_id: m for m in found if not m.shadow}
 
 
 async def list_channels(

@@ -9,9 +9,11 @@ from typing import Any
 
 from chinwag.actions.access import can, require_permission
 from chinwag.actions.accounts import NewUser, hash_password, insert_user, validate_username
+from chinwag.actions.audit import record_audit
 from chinwag.actions.auth import end_all_sessions
 from chinwag.actions.deps import Deps
 from chinwag.actions.passwords import password_matches, require_allowed_password
+from chinwag.domain.audit import Origin
 from chinwag.domain.errors import ChinwagError, Forbidden, invalid_user, not_allowed
 from chinwag.domain.models import Subscription, User, UserType
 from chinwag.domain.passwords import sha256_hex
@@ -75,7 +77,9 @@ def sees_full_profile(deps: Deps, actor: User, target: User) -> bool:
     return actor.id == target.id or can(deps, actor, "view-full-other-user-info")
 
 
-async def create_user(deps: Deps, actor: User, new: NewUser, password: str) -> User:
+async def create_user(
+    deps: Deps, actor: User, new: NewUser, password: str, origin: Origin | None = None
+) -> User:
     """users.create: an administrator makes an account."""
     require_permission(deps, actor, "create-user")
     if new.roles and "admin" in new.roles:
@@ -88,7 +92,10 @@ async def create_user(deps: Deps, actor: User, new: NewUser, password: str) -> U
         for role in new.roles or ():
             if await uow.config.find_role(role) is None:
                 raise ChinwagError("error-invalid-role", f"Role {role} does not exist")
-        return await insert_user(deps, uow, new, password_hash)
+        user = await insert_user(deps, uow, new, password_hash)
+        after = {"username": user.username, "email": user.email, "roles": list(user.roles)}
+        await record_audit(deps, uow, actor, "users.create", origin, ("user", user.id), None, after)
+        return user
 
 
 def user_filter_from_query(query: dict[str, Any]) -> UserFilter:
@@ -212,13 +219,28 @@ async def apply_active(
 
 
 async def set_active_status(
-    deps: Deps, actor: User, user_id: str, active: bool, confirm_relinquish: bool = False
+    deps: Deps,
+    actor: User,
+    user_id: str,
+    active: bool,
+    confirm_relinquish: bool = False,
+    origin: Origin | None = None,
 ) -> User:
     """users.setActiveStatus: approve a waiting account, or lock one out."""
     require_can_change_active(deps, actor)
     async with deps.uow() as uow:
         user = await find_user(uow, UserSelector(user_id=user_id))
         await apply_active(deps, uow, user, active, confirm_relinquish)
+        await record_audit(
+            deps,
+            uow,
+            actor,
+            "users.setActiveStatus",
+            origin,
+            ("user", user.id),
+            {"active": user.active},
+            {"active": active},
+        )
         updated = await find_user(uow, UserSelector(user_id=user_id))
     return updated
 
@@ -236,6 +258,8 @@ async def deactivate_idle(deps: Deps, actor: User, days_idle: int, role: str) ->
             raise _last_admin()
         await uow.users.deactivate_users(ids, deps.clock.now())
         await uow.tokens.delete_tokens_of_users(ids)
+        after = {"deactivated": ids, "daysIdle": days_idle, "role": role}
+        await record_audit(deps, uow, actor, "users.deactivateIdle", None, None, None, after)
         for user_id in ids:
             uow.emit(UserLoggedOut(user_id=user_id))
             uow.emit(UserUpdated(user_id=user_id, fields=("active",)))
@@ -258,13 +282,19 @@ async def _remove_user(deps: Deps, uow: UnitOfWork, user: User, confirm: bool) -
 
 
 async def delete_user(
-    deps: Deps, actor: User, selector: UserSelector, confirm_relinquish: bool = False
+    deps: Deps,
+    actor: User,
+    selector: UserSelector,
+    confirm_relinquish: bool = False,
+    origin: Origin | None = None,
 ) -> None:
     """users.delete: remove an account and its memberships (permission delete-user)."""
     require_permission(deps, actor, "delete-user")
     async with deps.uow() as uow:
         user = await find_user(uow, selector)
         await _remove_user(deps, uow, user, confirm_relinquish)
+        before = {"username": user.username, "email": user.email, "roles": list(user.roles)}
+        await record_audit(deps, uow, actor, "users.delete", origin, ("user", user.id), before)
 
 
 async def _own_password_ok(deps: Deps, user: User, password: str) -> bool:

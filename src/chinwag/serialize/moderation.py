@@ -81,6 +81,17 @@ def user_report(r: UserReport) -> dict[str, Any]:
     return drop_none(body)
 
 
+def message_report_brief(r: MessageReport) -> dict[str, Any]:
+    """An entry of moderation.reports: who reported the message, why, when, where."""
+    return {
+        "_id": r.id,
+        "description": r.description,
+        "reportedBy": _reporter(r.reported_by, r.reported_by_id),
+        "ts": iso(r.ts),
+        "room": _room(r.room, r.room_id),
+    }
+
+
 def reported_message(r: MessageReport) -> dict[str, Any]:
     """An entry of moderation.user.reportedMessages: the report's id, message, ts and room."""
     return {

@@ -13,6 +13,11 @@ from chinwag.storage.tables import audit_log
 
 # Any fixed number: appenders on PostgreSQL take this transaction lock so the chain stays a line.
 AUDIT_LOCK = 7_270_006
+# Built once: an append is two statements on every audited action, so their construction and
+# cache keys are not paid again each time (parameters travel separately).
+_LOCK = sa.text("SELECT pg_advisory_xact_lock(:k)")
+_LAST_HASH = sa.select(audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+_INSERT = audit_log.insert()
 
 
 def _entry(row: sa.Row[Any]) -> AuditEntry:
@@ -66,13 +71,12 @@ class AuditRepo:
         """The newest entry's hash, with appends by others held until this transaction ends
         (SQLite has one writer already)."""
         if self.conn.dialect.name == "postgresql":
-            await self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK})
-        query = sa.select(audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
-        last = (await self.conn.execute(query)).scalar()
+            await self.conn.execute(_LOCK, {"k": AUDIT_LOCK})
+        last = (await self.conn.execute(_LAST_HASH)).scalar()
         return last or GENESIS
 
     async def insert_entry(self, values: Mapping[str, Any]) -> None:
-        await self.conn.execute(audit_log.insert().values(**values))
+        await self.conn.execute(_INSERT, dict(values))
 
     async def list_entries(
         self, flt: AuditFilter, offset: int, count: int

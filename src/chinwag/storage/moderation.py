@@ -125,6 +125,22 @@ class ModerationRepo:
         total = (await self.conn.execute(total_query)).scalar_one()
         return _rows(await self.conn.execute(query)), int(total)
 
+    async def reports_of_message(
+        self, message_id: str, offset: int, count: int
+    ) -> tuple[list[Row], int]:
+        c = message_reports.c
+        where = [c.message_id == message_id, c.hidden.is_(False)]
+        query = (
+            sa.select(message_reports)
+            .where(*where)
+            .order_by(c.ts.desc(), c.id)
+            .offset(offset)
+            .limit(count)
+        )
+        total_query = sa.select(sa.func.count()).select_from(message_reports).where(*where)
+        total = (await self.conn.execute(total_query)).scalar_one()
+        return _rows(await self.conn.execute(query)), int(total)
+
     async def find_message_report(self, report_id: str) -> Row | None:
         query = sa.select(message_reports).where(message_reports.c.id == report_id)
         row = (await self.conn.execute(query)).first()

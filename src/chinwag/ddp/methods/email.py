@@ -3,12 +3,15 @@ forgotPassword, sendForgotPasswordEmail, sendConfirmationEmail, sendInvitationEm
 
 from typing import Any
 
+from chinwag.actions.auth import Session
 from chinwag.actions.email_verification import send_confirmation_email, verify_email_and_log_in
 from chinwag.actions.invitations import send_invitation_emails
+from chinwag.actions.login_history import record_login
 from chinwag.actions.password_reset import forgot_password, reset_password
 from chinwag.ddp.methods import MethodContext, method, param
 from chinwag.ddp.methods.account import logged_in
 from chinwag.ddp.protocol import MethodError
+from chinwag.domain.audit import Origin
 from chinwag.domain.errors import ChinwagError, LoginFailed
 
 
@@ -16,6 +19,14 @@ def _meteor_error(exc: ChinwagError) -> MethodError:
     """Meteor's accounts answer stale links with the number 403, not a string code."""
     code: str | int = 403 if exc.code == "403" else exc.code
     return MethodError(code, exc.reason, exc.details or None)
+
+
+async def _kept(ctx: MethodContext, session: Session, method: str) -> None:
+    """A login these links grant goes into the login history like any other."""
+    if session.token:
+        connection = ctx.connection
+        origin = Origin(ip=connection.client_ip, user_agent=connection.user_agent)
+        await record_login(ctx.deps, session.user.id, origin, method)
 
 
 @method("resetPassword")
@@ -26,6 +37,7 @@ async def reset_password_method(ctx: MethodContext, params: list[Any]) -> dict[s
         session = await reset_password(ctx.deps, token, new_password)
     except (LoginFailed, ChinwagError) as exc:
         raise _meteor_error(exc) from exc
+    await _kept(ctx, session, "ddp:resetPassword")
     return await logged_in(ctx, session, "password")
 
 
@@ -36,6 +48,7 @@ async def verify_email_method(ctx: MethodContext, params: list[Any]) -> dict[str
         session = await verify_email_and_log_in(ctx.deps, token)
     except ChinwagError as exc:
         raise _meteor_error(exc) from exc
+    await _kept(ctx, session, "ddp:verifyEmail")
     return await logged_in(ctx, session, "password")
 
 

@@ -18,6 +18,7 @@ from chinwag.actions.moderation import (
     reported_messages,
     reports_about_user,
     reports_by_users,
+    reports_of_message,
     user_reports,
 )
 from chinwag.actions.takedowns import (
@@ -125,6 +126,17 @@ async def moderation_user_reports_by_user_id(
         total=total,
         offset=page.offset,
     )
+
+
+@router.get("/moderation.reports", summary="The open reports of one message")
+async def moderation_reports(
+    caller: CallerDep, page: PageDep, msgId: str = Query(min_length=1)
+) -> Response:
+    found, total = await reports_of_message(
+        caller.deps, caller.user, msgId, page.offset, _count(page.count, 50)
+    )
+    reports = [shape.message_report_brief(r) for r in found]
+    return ok(reports=reports, count=len(reports), offset=page.offset, total=total)
 
 
 @router.get("/moderation.reportInfo", summary="One report, about a message or a user")

@@ -1,11 +1,11 @@
 """permissions.listAll and permissions.update."""
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from chinwag.actions.roles import PermissionChange, list_permissions, update_permissions
-from chinwag.http.auth import CallerDep
+from chinwag.http.auth import CallerDep, origin_of
 from chinwag.http.envelope import ok
 from chinwag.http.v1 import V1
 from chinwag.serialize import config as shape
@@ -34,7 +34,9 @@ class PermissionsUpdateBody(BaseModel):
 
 
 @router.post("/permissions.update", summary="Set permissions' roles (access-permissions)")
-async def permissions_update(body: PermissionsUpdateBody, caller: CallerDep) -> Response:
+async def permissions_update(
+    body: PermissionsUpdateBody, caller: CallerDep, request: Request
+) -> Response:
     changes = [PermissionChange(p.id, tuple(p.roles)) for p in body.permissions]
-    permissions = await update_permissions(caller.deps, caller.user, changes)
+    permissions = await update_permissions(caller.deps, caller.user, changes, origin_of(request))
     return ok(permissions=[shape.permission(p) for p in permissions])

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
@@ -19,7 +19,7 @@ from chinwag.actions.roles import (
     update_role,
 )
 from chinwag.domain.errors import InvalidParams
-from chinwag.http.auth import CallerDep
+from chinwag.http.auth import CallerDep, origin_of
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep
 from chinwag.http.v1 import V1
@@ -95,14 +95,18 @@ class RoleGrantBody(BaseModel):
 
 
 @router.post("/roles.addUserToRole", summary="Give a user a role (access-permissions)")
-async def roles_add_user_to_role(body: RoleGrantBody, caller: CallerDep) -> Response:
-    role = await add_user_to_role(caller.deps, caller.user, body.grant())
+async def roles_add_user_to_role(
+    body: RoleGrantBody, caller: CallerDep, request: Request
+) -> Response:
+    role = await add_user_to_role(caller.deps, caller.user, body.grant(), origin_of(request))
     return ok(role=shape.role(role))
 
 
 @router.post("/roles.removeUserFromRole", summary="Take a role from a user (access-permissions)")
-async def roles_remove_user_from_role(body: RoleGrantBody, caller: CallerDep) -> Response:
-    role = await remove_user_from_role(caller.deps, caller.user, body.grant())
+async def roles_remove_user_from_role(
+    body: RoleGrantBody, caller: CallerDep, request: Request
+) -> Response:
+    role = await remove_user_from_role(caller.deps, caller.user, body.grant(), origin_of(request))
     return ok(role=shape.role(role))
 
 

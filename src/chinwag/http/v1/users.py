@@ -24,7 +24,16 @@ from chinwag.actions.users import (
     user_filter_from_query,
 )
 from chinwag.domain.errors import ChinwagError
-from chinwag.http.auth import CallerDep, DepsDep, OptionalCallerDep, TwoFactorDep, client_ip
+from chinwag.domain.models import User
+from chinwag.http.auth import (
+    Caller,
+    CallerDep,
+    DepsDep,
+    OptionalCallerDep,
+    TwoFactorDep,
+    client_ip,
+    origin_of,
+)
 from chinwag.http.envelope import ok
 from chinwag.http.params import PageDep, listing
 from chinwag.http.v1 import V1
@@ -103,7 +112,7 @@ class CreateBody(BaseModel):
 
 
 @router.post("/users.create", summary="Create a user (permission create-user)")
-async def users_create(body: CreateBody, caller: CallerDep) -> Response:
+async def users_create(body: CreateBody, caller: CallerDep, request: Request) -> Response:
     user = await create_user(
         caller.deps,
         caller.user,
@@ -119,6 +128,7 @@ async def users_create(body: CreateBody, caller: CallerDep) -> Response:
             custom_fields=body.customFields,
         ),
         body.password,
+        origin_of(request),
     )
     return ok(user=serialize.user_full(user))
 
@@ -132,8 +142,19 @@ async def users_info(
 ) -> Response:
     user = await get_user(caller.deps, UserSelector(userId, username, email))
     if sees_full_profile(caller.deps, caller.user, user):
-        return ok(user=serialize.user_full(user))
+        return ok(user=_with_restriction(caller, user, serialize.user_full(user)))
     return ok(user=serialize.user_public(user))
+
+
+def _with_restriction(caller: Caller, user: User, body: dict[str, Any]) -> dict[str, Any]:
+    """Moderators see `restricted: true` on a shadow-restricted user; the user never does."""
+    if (
+        user.restricted
+        and user.id != caller.user.id
+        and can(caller.deps, caller.user, "view-moderation-console")
+    ):
+        body["restricted"] = True
+    return body
 
 
 @router.get("/users.list", summary="Users, paginated (permission view-d-room)")
@@ -143,8 +164,11 @@ async def users_list(caller: CallerDep, page: PageDep) -> Response:
         caller.deps, caller.user, flt, page.offset, page.count, page.sort
     )
     full_info = can(caller.deps, caller.user, "view-full-other-user-info")
-    full = serialize.user_full if full_info else serialize.user_public
-    return ok(**listing("users", [full(u) for u in users], page, total))
+    if full_info:
+        shaped = [_with_restriction(caller, u, serialize.user_full(u)) for u in users]
+    else:
+        shaped = [serialize.user_public(u) for u in users]
+    return ok(**listing("users", shaped, page, total))
 
 
 class UpdateData(BaseModel):
@@ -178,6 +202,7 @@ async def users_update(
     body: UpdateBody,
     caller: CallerDep,
     two_factor: TwoFactorDep,
+    request: Request,
 ) -> Response:
     d = body.data
     user = await update_user(
@@ -201,6 +226,7 @@ async def users_update(
         token=caller.token,
         two_factor=two_factor,
         confirm_relinquish=body.confirmRelinquish,
+        origin=origin_of(request),
     )
     return ok(user=serialize.user_full(user))
 
@@ -215,9 +241,16 @@ class SetActiveStatusBody(BaseModel):
     "/users.setActiveStatus",
     summary="Activate (approve) or deactivate a user (edit-other-user-active-status)",
 )
-async def users_set_active_status(body: SetActiveStatusBody, caller: CallerDep) -> Response:
+async def users_set_active_status(
+    body: SetActiveStatusBody, caller: CallerDep, request: Request
+) -> Response:
     user = await set_active_status(
-        caller.deps, caller.user, body.userId, body.activeStatus, body.confirmRelinquish
+        caller.deps,
+        caller.user,
+        body.userId,
+        body.activeStatus,
+        body.confirmRelinquish,
+        origin_of(request),
     )
     return ok(user={"_id": user.id, "active": user.active})
 
@@ -238,8 +271,11 @@ class DeleteBody(UserParams):
 
 
 @router.post("/users.delete", summary="Delete a user (permission delete-user)")
-async def users_delete(body: DeleteBody, caller: CallerDep) -> Response:
-    await delete_user(caller.deps, caller.user, body.selector(), body.confirmRelinquish)
+async def users_delete(body: DeleteBody, caller: CallerDep, request: Request) -> Response:
+    selector = body.selector()
+    await delete_user(
+        caller.deps, caller.user, selector, body.confirmRelinquish, origin_of(request)
+    )
     return ok()
 
 
