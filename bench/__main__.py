@@ -1,4 +1,4 @@
-"""`python -m bench rest|post|history|realtime|limits|moderation|web [options]`: run a
+"""`python -m bench rest|post|history|realtime|limits|moderation|abuse|web [options]`: run a
 scenario against a fresh server, print a Markdown table, and write JSON under bench/results/."""
 
 import argparse
@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import history, limits, moderation, post, realtime, rest, web
+from bench import abuse, history, limits, moderation, post, realtime, rest, web
 from bench.server import chinwag
 
 RESULTS = Path(__file__).parent / "results"
@@ -27,6 +27,7 @@ def main() -> None:
     realtime.add_arguments(scenarios.add_parser("realtime", help=realtime.__doc__))
     limits.add_arguments(scenarios.add_parser("limits", help=limits.__doc__))
     moderation.add_arguments(scenarios.add_parser("moderation", help=moderation.__doc__))
+    abuse.add_arguments(scenarios.add_parser("abuse", help=abuse.__doc__))
     web.add_arguments(scenarios.add_parser("web", help=web.__doc__))
     for sub in scenarios.choices.values():
         sub.add_argument(
@@ -62,6 +63,7 @@ def main() -> None:
             "realtime": realtime,
             "limits": limits,
             "moderation": moderation,
+            "abuse": abuse,
         }
         report |= scenario[args.scenario].run(args)
 
@@ -94,6 +96,8 @@ def _commit() -> str:
 def _markdown(report: dict[str, Any]) -> str:
     if report["scenario"] == "web":
         return web.markdown(report)
+    if report["scenario"] == "abuse":
+        return abuse.markdown(report)
     head = "| case | req/s | median ms | p99 ms | errors | server CPU % | server RSS MB |"
     lines = [head, "|---|---:|---:|---:|---:|---:|---:|"]
     for r in report["rows"]:

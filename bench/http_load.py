@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -77,12 +77,17 @@ class _Budget:
         return self.left >= 0
 
 
-async def _worker(url: str, request: Request, budget: _Budget, result: Result) -> None:
+Requests = Request | Callable[[], Request]
+
+
+async def _worker(url: str, request: Requests, budget: _Budget, result: Result) -> None:
     parts = urlsplit(url)
     reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-    payload = request.encode(parts.netloc)
+    payload = request.encode(parts.netloc) if isinstance(request, Request) else b""
     try:
         while budget.take():
+            if not isinstance(request, Request):
+                payload = request().encode(parts.netloc)  # a new request each time
             start = time.perf_counter()
             writer.write(payload)
             status = await _read_response(reader)
@@ -96,15 +101,16 @@ async def _worker(url: str, request: Request, budget: _Budget, result: Result) -
 
 async def load(
     url: str,
-    request: Request | Sequence[Request],
+    request: Requests | Sequence[Requests],
     seconds: float,
     concurrency: int,
     max_requests: int | None = None,
 ) -> Result:
     """Send requests over `concurrency` connections for `seconds` (or until `max_requests`
     have been sent), as fast as answered. With several requests, connection i sends the
-    i-th (round robin), so each connection can act as a different user."""
-    requests = [request] if isinstance(request, Request) else list(request)
+    i-th (round robin), so each connection can act as a different user. A callable makes a
+    fresh request for every call (a sign-up needs a new username each time)."""
+    requests = [request] if isinstance(request, Request) or callable(request) else list(request)
     result = Result(requests=0, errors=0, seconds=0.0, latencies_ms=[])
     start = time.perf_counter()
     budget = _Budget(until=start + seconds, left=max_requests)

@@ -73,12 +73,14 @@ def chinwag(
     bcrypt_rounds: int = 10,
     prepare: Callable[[str], None] | None = None,
     limits: bool = False,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[Server]:
     """A server on a free loopback port over a fresh SQLite file (or `database_url`).
 
     `prepare` gets the database URL before the server starts: the place to bulk-load data.
     The load comes from one address, so rate limits and login lockouts are off unless
     `limits` (and then every counter is raised out of the way, so only their cost shows).
+    `settings` are forced on top (OVERWRITE_SETTING_<id>).
     """
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="chinwag-bench-") as data:
@@ -92,6 +94,7 @@ def chinwag(
             "CHINWAG_BCRYPT_ROUNDS": str(bcrypt_rounds),
             "CHINWAG_LOG_LEVEL": "warning",
             **{f"OVERWRITE_SETTING_{k}": v for k, v in (COUNTED if limits else UNLIMITED).items()},
+            **{f"OVERWRITE_SETTING_{k}": v for k, v in (settings or {}).items()},
         }
         if database_url:
             env["CHINWAG_DATABASE_URL"] = database_url

@@ -69,6 +69,17 @@ def test_bench_limits_measures_each_case_with_limits_off_and_on() -> None:
     assert all(r["requests_per_s"] > 0 and r["errors"] == 0 for r in report["rows"])
 
 
+def test_bench_abuse_measures_signups_and_posts_with_detectors_off_and_on() -> None:
+    report = _bench(
+        "abuse", "--seconds", "0.3", "--concurrency", "2", "--rounds", "1", "--calls", "5"
+    )
+    assert [d["calls_each"] for d in report["direct"]] == [5, 5]
+    cases = [r["case"] for r in report["rows"]]
+    assert len(cases) == 4
+    assert {c.rsplit(", ", 1)[1] for c in cases} == {"detectors on", "detectors off"}
+    assert all(r["requests_per_s"] > 0 and r["errors"] == 0 for r in report["rows"])
+
+
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
 def test_bench_web_opens_a_room_cold_and_warm() -> None:
     report = _bench("web", "--runs", "1", "--rooms", "1")

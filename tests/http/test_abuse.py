@@ -110,6 +110,17 @@ async def test_a_link_that_fills_too_fast_pauses_alerts_admins_and_resumes(
     assert GENERAL_ID in await room_ids_of(deps, (await user_named(deps, "guest3")).id)
 
 
+async def test_an_invite_only_server_says_the_link_is_paused(
+    client: httpx.AsyncClient, deps: Deps, admin: Persona
+) -> None:
+    await set_setting(deps, "Invites_Pause_After_Joins", 1)
+    await set_setting(deps, "Accounts_RegistrationForm", "Secret URL")
+    token = (await invite(client, admin)).json()["_id"]
+    assert (await register(client, "early", secretURL=token)).status_code == 200
+    body = assert_error(await register(client, "late", secretURL=token), 400)
+    assert body["errorType"] == "error-invite-paused" and "paused" in str(body["error"])
+
+
 async def test_a_paused_link_refuses_members_joining_through_it(
     client: httpx.AsyncClient, deps: Deps, admin: Persona, alice: Persona, bob: Persona
 ) -> None:
