@@ -244,3 +244,20 @@ def test_invite_link_statistics_show_who_came_in(world: World) -> None:
     expect(dialog.get_by_role("table")).to_contain_text("@carol")
     expect(dialog).to_contain_text("example.com: 1")
     expect(dialog).to_contain_text("1 use.")
+
+
+def test_a_user_is_shadow_restricted_from_the_users_list(world: World) -> None:
+    page = world.page
+    body = {"username": "lurker", "name": "Lurker", "email": "lurker@example.com"}
+    world.admin.post("users.create", {**body, "password": PASSWORD})
+    page.goto(world.server.url + "/admin/users")
+    row = page.locator("tr[data-username='lurker']")
+    expect(row).to_contain_text("Active")
+    row.get_by_role("button", name="Take down lurker").click()
+    page.get_by_role("button", name="Shadow-restrict instead").click()
+    dialog = page.get_by_role("dialog", name="Shadow-restrict @lurker")
+    dialog.get_by_label("Reason (kept in the audit log)").fill("posts links to strangers")
+    dialog.get_by_role("button", name="Save").click()
+    expect(row).to_contain_text("Active, restricted")
+    row.get_by_role("button", name="Take down lurker").click()
+    expect(page.get_by_role("button", name="Lift the restriction instead")).to_be_visible()

@@ -65,7 +65,7 @@ async function usersSection(root) {
       h('td', null, h('div', { class: 'directory-user' }, avatar(u.username, 28), h('div', null, h('strong', null, u.name || u.username), h('div', { class: 'muted' }, `@${u.username}`)))),
       h('td', null, u.emails?.[0]?.address || ''),
       h('td', null, (u.roles || []).join(', ')),
-      h('td', null, u.active ? 'Active' : 'Deactivated'),
+      h('td', null, !u.active ? 'Deactivated' : u.restricted ? 'Active, restricted' : 'Active'),
       h('td', { class: 'row-actions' },
         h('button', { type: 'button', class: 'button', onclick: () => userDialog(u, roles, load) }, 'Edit'),
         h('button', {

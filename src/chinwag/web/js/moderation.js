@@ -160,7 +160,7 @@ export function takedownUserDialog(user, done) {
   const span = h('div', { class: 'form form-inline', hidden: true }, field('From', since), field('Until', until));
   purge.addEventListener('change', () => { span.hidden = purge.value !== 'window'; });
   let close = null;
-  const restrict = button('Shadow-restrict instead', () => {
+  const restrict = button(user.restricted ? 'Lift the restriction instead' : 'Shadow-restrict instead', () => {
     close?.();
     restrictDialog(user, done);
   });
@@ -179,8 +179,8 @@ export function takedownUserDialog(user, done) {
 }
 
 function restrictDialog(user, done) {
-  const on = h('input', { type: 'checkbox', checked: true });
-  reasonForm(`Shadow-restrict @${user.username}`, 'Save', async (reason) => {
+  const on = h('input', { type: 'checkbox', checked: !user.restricted }); // users.list tells moderators
+  reasonForm(`${user.restricted ? 'Lift the restriction of' : 'Shadow-restrict'} @${user.username}`, 'Save', async (reason) => {
     await api.post('moderation.restrictUser', { userId: user._id, restricted: on.checked, reason });
     toast(on.checked ? `@${user.username} is restricted: their posts reach only them` : `@${user.username} is no longer restricted`);
     await done?.();
