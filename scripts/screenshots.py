@@ -169,7 +169,79 @@ def seed(url: str) -> dict[str, Any]:
     api(url, "POST", "/api/v1/rooms.favorite", admin, {"roomId": eng["_id"], "favorite": True})
     api(url, "POST", "/api/v1/users.setStatus", heads["erin"], {"status": "away"})
     api(url, "POST", "/api/v1/users.setStatus", heads["dave"], {"status": "busy"})
+    seed_moderation(url, admin, heads)
     return {"admin": admin, "heads": heads, "thread": thread}
+
+
+def join_by_invite(url: str, inviter: dict[str, str], rid: str, username: str) -> dict[str, str]:
+    """A new account that signed up through the inviter's link to a room."""
+    token = api(
+        url, "POST", "/api/v1/findOrCreateInvite", inviter, {"rid": rid, "days": 7, "maxUses": 0}
+    )["_id"]
+    body = {
+        "username": username,
+        "name": username.title(),
+        "email": f"{username}@example.net",
+        "pass": f"{username}-password",
+        "secretURL": token,
+    }
+    api(url, "POST", "/api/v1/users.register", body=body)
+    return login(url, username, f"{username}-password")
+
+
+def seed_moderation(url: str, admin: dict[str, str], heads: dict[str, dict[str, str]]) -> None:
+    """Reports, an invite tree, a takedown with its evidence, and audit entries."""
+    zed = join_by_invite(url, admin, "GENERAL", "zed")
+    deals = api(url, "POST", "/api/v1/channels.create", zed, {"name": "deals"})["channel"]
+    for username in ("xavier", "wendy"):
+        join_by_invite(url, zed, deals["_id"], username)
+    join_by_invite(url, admin, "GENERAL", "yuki")
+    for text in ("Limited offer: cheap watches at example.biz", "DM me for crypto tips"):
+        spam = api(
+            url, "POST", "/api/v1/chat.postMessage", zed, {"channel": "#general", "text": text}
+        )["message"]
+        for who in ("bob", "carol"):
+            api(
+                url,
+                "POST",
+                "/api/v1/chat.reportMessage",
+                heads[who],
+                {"messageId": spam["_id"], "description": "spam"},
+            )
+    body = {"userId": zed["X-User-Id"], "description": "Sends the same link to everyone"}
+    api(url, "POST", "/api/v1/moderation.reportUser", heads["erin"], body)
+    bazaar = api(url, "POST", "/api/v1/channels.create", admin, {"name": "bazaar"})["channel"]
+    api(
+        url,
+        "POST",
+        "/api/v1/moderation.takedownRoom",
+        admin,
+        {"roomId": bazaar["_id"], "action": "block", "reason": "A scam market", "notice": "Closed"},
+    )
+    api(url, "POST", "/api/v1/settings/Accounts_LoginExpiration", admin, {"value": 30})
+
+
+def shoot_moderation(page: Page, url: str, theme: str) -> None:
+    page.goto(f"{url}/admin/reports")
+    page.locator("tr[data-username='zed']").wait_for()
+    shoot(page, f"moderation-reports-{theme}")
+    page.get_by_role("button", name="Take down zed").click()
+    page.get_by_role("dialog", name="Take down @zed").get_by_label("Messages").select_option(
+        "window"
+    )
+    shoot(page, f"moderation-takedown-{theme}")
+    page.keyboard.press("Escape")
+    page.goto(f"{url}/admin/invite-tree")
+    for username in ("ada", "zed"):
+        page.locator(f"li[data-username='{username}'] > details > summary").click()
+    page.locator("li[data-username='wendy']").wait_for()
+    shoot(page, f"moderation-invite-tree-{theme}")
+    page.goto(f"{url}/admin/evidence")
+    page.get_by_role("table", name="Evidence bundles").wait_for()
+    shoot(page, f"moderation-evidence-{theme}")
+    page.goto(f"{url}/admin/audit")
+    page.get_by_role("table", name="Audit log").wait_for()
+    shoot(page, f"moderation-audit-{theme}")
 
 
 def signed_in(headers: dict[str, str]) -> str:
@@ -231,6 +303,7 @@ def main() -> None:
                 page.goto(f"{url}/account")
                 page.get_by_role("form", name="Preferences").wait_for()
                 shoot(page, f"account-{theme}")
+                shoot_moderation(page, url, theme)
                 context.close()
             phone = browser.new_context(
                 viewport={"width": 390, "height": 844}, device_scale_factor=1

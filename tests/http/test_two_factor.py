@@ -312,6 +312,20 @@ async def test_an_own_password_change_always_needs_a_factor_and_ends_other_sessi
     assert (await client.get(f"{API}/me", headers=elsewhere.headers)).status_code == 401
 
 
+async def test_a_totp_user_changes_their_password_with_the_apps_code(
+    client: httpx.AsyncClient, deps: Deps, alice: Persona
+) -> None:
+    totp, _ = await enrol_totp(client, alice)
+    shift_clock(deps, timedelta(hours=1))
+    url = f"{API}/users.updateOwnBasicInfo"
+    body = {"data": {"newPassword": "a new and long enough secret", "currentPassword": DIGEST}}
+    # The password is no second factor once an app is enrolled: the web client then asks
+    # for the app's code and sends the same body again with it.
+    assert_error(await client.post(url, json=body, headers=alice.headers), 400, "totp-invalid")
+    code = {**alice.headers, "x-2fa-code": totp.at(deps.clock.now()), "x-2fa-method": "totp"}
+    assert (await client.post(url, json=body, headers=code)).status_code == 200, "with the code"
+
+
 async def test_a_role_can_require_2fa_and_clients_can_see_who_lacks_it(
     client: httpx.AsyncClient, admin: Persona
 ) -> None:

@@ -409,11 +409,6 @@ def test_phone_width_shows_one_pane_at_a_time(story: Story, browser: Browser) ->
         context.close()
 
 
-@pytest.mark.xfail(
-    reason="known failure since the web client met the server's newer login and presence "
-    "events: the account menu click times out though the button is there (open work)",
-    strict=False,
-)
 def test_an_admin_deactivates_someone_who_is_then_signed_out(story: Story) -> None:
     ada, bob = story.ada, story.bob
     ada.get_by_role("button", name="Account menu for ada").click()

@@ -357,8 +357,11 @@ def parse_status(value: str) -> Status:
 def _own_change_factor(
     data: OwnProfile, headers: TwoFactorInput | None, token: str
 ) -> TwoFactorInput:
-    """Rocket.Chat hands `currentPassword` on as the code of the password method; without
-    it, the x-2fa-* headers count."""
+    """Rocket.Chat hands `currentPassword` on as the code of the password method; a code in
+    the x-2fa-* headers counts first, so an account with an authenticator app, whose
+    password is no second factor, can answer `totp-invalid` with the app's code."""
+    if headers is not None and headers.code:
+        return headers
     if data.current_password:
         return TwoFactorInput(code=data.current_password, method="password", token=token)
     return headers or TwoFactorInput(token=token)

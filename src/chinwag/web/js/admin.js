@@ -1,12 +1,16 @@
-// Administration: users, rooms, invite links, registration and account settings, and
-// permissions by role. Everything goes through the public REST API.
+// Administration: users, rooms, invite links, registration and account settings,
+// permissions by role, and the moderation screens (moderation.js). Everything goes through
+// the public REST API.
 
 import { api } from './api.js';
 import { avatar, debounce, formatFull, h, icon, replace } from './dom.js';
 import { navigate, roomPath } from './router.js';
 import { displayName } from './sidebar.js';
+import {
+  auditSection, evidenceSection, inviteStats, inviteTreeSection, reportsSection, takedownRoomDialog, takedownUserDialog,
+} from './moderation.js';
 import { store } from './store.js';
-import { checkbox, confirmDialog, field, modal, showError, submitting, toast } from './ui.js';
+import { checkbox, confirmDialog, field, modal, showError, submitting, table, toast } from './ui.js';
 
 const SECTIONS = [
   ['users', 'Users'],
@@ -14,6 +18,10 @@ const SECTIONS = [
   ['invites', 'Invites'],
   ['settings', 'Settings'],
   ['permissions', 'Permissions'],
+  ['reports', 'Reports'],
+  ['invite-tree', 'Invite tree'],
+  ['evidence', 'Evidence'],
+  ['audit', 'Audit log'],
 ];
 
 export function adminPage(section) {
@@ -23,19 +31,16 @@ export function adminPage(section) {
     href: `/admin/${s}`, class: s === current ? 'active' : '', 'aria-current': s === current ? 'page' : null,
     onclick: (e) => { e.preventDefault(); navigate(`/admin/${s}`); },
   }, label)));
-  const render = { users: usersSection, rooms: roomsSection, invites: invitesSection, settings: settingsSection, permissions: permissionsSection }[current];
+  const render = {
+    users: usersSection, rooms: roomsSection, invites: invitesSection, settings: settingsSection, permissions: permissionsSection,
+    reports: reportsSection, 'invite-tree': inviteTreeSection, evidence: evidenceSection, audit: auditSection,
+  }[current];
   render(content).catch((err) => replace(content, h('p', { class: 'form-error' }, err.message)));
   return h('div', { class: 'page admin' },
     h('header', { class: 'page-head' },
       h('button', { type: 'button', class: 'icon-button back-button', 'aria-label': 'Show rooms', onclick: () => document.querySelector('.workspace')?.classList.add('show-sidebar') }, icon('menu')),
       h('h1', null, 'Administration')),
     nav, h('div', { class: 'page-body' }, content));
-}
-
-function table(headers, rows) {
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'admin-table' },
-    h('thead', null, h('tr', null, headers.map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', null, rows)));
 }
 
 async function roleNames() {
@@ -49,21 +54,25 @@ async function usersSection(root) {
   const search = h('input', { type: 'search', placeholder: 'Search users', 'aria-label': 'Search users' });
   const list = h('div', { 'aria-live': 'polite' });
   const roles = await roleNames();
+  let asked = 0;
   const load = async () => {
+    const mine = ++asked;
     const text = search.value.trim();
     const query = text ? { $or: [{ username: { $regex: text, $options: 'i' } }, { name: { $regex: text, $options: 'i' } }] } : { type: { $in: ['user', 'bot'] } };
     const r = await api.get('users.list', { query, count: 100, sort: { username: 1 } });
+    if (mine !== asked) return; // a later search has been asked for
     replace(list, table(['User', 'Email', 'Roles', 'Status', ''], r.users.map((u) => h('tr', { 'data-username': u.username },
       h('td', null, h('div', { class: 'directory-user' }, avatar(u.username, 28), h('div', null, h('strong', null, u.name || u.username), h('div', { class: 'muted' }, `@${u.username}`)))),
       h('td', null, u.emails?.[0]?.address || ''),
       h('td', null, (u.roles || []).join(', ')),
-      h('td', null, u.active ? 'Active' : 'Deactivated'),
+      h('td', null, !u.active ? 'Deactivated' : u.restricted ? 'Active, restricted' : 'Active'),
       h('td', { class: 'row-actions' },
         h('button', { type: 'button', class: 'button', onclick: () => userDialog(u, roles, load) }, 'Edit'),
         h('button', {
           type: 'button', class: 'button', 'aria-label': `${u.active ? 'Deactivate' : 'Activate'} ${u.username}`,
           onclick: () => setActive(u, !u.active).then(load),
         }, u.active ? 'Deactivate' : 'Activate'),
+        u.active && u._id !== store.uid && u.username !== 'rocket.cat' ? h('button', { type: 'button', class: 'button button-danger', 'aria-label': `Take down ${u.username}`, onclick: () => takedownUserDialog(u, load) }, 'Take down') : null,
         h('button', { type: 'button', class: 'button button-danger', 'aria-label': `Delete ${u.username}`, onclick: () => deleteUser(u).then(load) }, 'Delete'))))));
   };
   search.addEventListener('input', debounce(() => load().catch(showError), 250));
@@ -128,10 +137,13 @@ const TYPE_NAMES = { c: 'Channel', p: 'Private group', d: 'Direct message' };
 async function roomsSection(root) {
   const search = h('input', { type: 'search', placeholder: 'Search rooms', 'aria-label': 'Search rooms' });
   const list = h('div', { 'aria-live': 'polite' });
+  let asked = 0;
   const load = async () => {
+    const mine = ++asked;
     const params = new URLSearchParams({ filter: search.value.trim(), count: '100' });
     for (const t of ['c', 'p', 'd']) params.append('types[]', t);
     const r = await api.get(`rooms.adminRooms?${params}`);
+    if (mine !== asked) return; // a later search has been asked for
     replace(list, table(['Room', 'Type', 'Members', 'Messages', ''], r.rooms.map((room) => {
       const label = room.t === 'd' ? (room.usernames || []).join(', ') : room.fname || room.name;
       return h('tr', null,
@@ -142,6 +154,7 @@ async function roomsSection(root) {
         h('td', null, String(room.msgs ?? '')),
         h('td', { class: 'row-actions' },
           room.t !== 'd' ? h('button', { type: 'button', class: 'button', onclick: () => roomDialog(room, load) }, 'Edit') : null,
+          room._id !== 'GENERAL' ? h('button', { type: 'button', class: 'button button-danger', 'aria-label': `Take down ${label}`, onclick: () => takedownRoomDialog(room, load) }, 'Take down') : null,
           room._id !== 'GENERAL' ? h('button', { type: 'button', class: 'button button-danger', 'aria-label': `Delete ${label}`, onclick: () => deleteRoom(room).then(load) }, 'Delete') : null));
     })));
   };
@@ -200,8 +213,11 @@ async function invitesSection(root) {
         h('td', null, room),
         h('td', null, h('input', { class: 'invite-url', readOnly: true, value: inv.url, 'aria-label': `Invite link to ${room}` })),
         h('td', null, inv.expires ? formatFull(inv.expires) : 'Never'),
-        h('td', null, `${inv.uses}${inv.maxUses ? ` / ${inv.maxUses}` : ''}`),
+        h('td', null, `${inv.uses}${inv.maxUses ? ` / ${inv.maxUses}` : ''}`, inv.paused ? h('span', { class: 'muted' }, ' (paused)') : null),
         h('td', { class: 'row-actions' }, h('button', {
+          type: 'button', class: 'button', 'aria-label': `Statistics of the invite to ${room}`,
+          onclick: () => inviteStats(inv, load),
+        }, 'Stats'), h('button', {
           type: 'button', class: 'button button-danger', 'aria-label': `Revoke invite to ${room}`,
           onclick: async () => {
             try {

@@ -4,6 +4,7 @@ import { api, session } from './api.js';
 import { h, replace } from './dom.js';
 import { navigate, roomPath } from './router.js';
 import { store } from './store.js';
+import { codeForm } from './twofactor.js';
 import { field, submitting, toast } from './ui.js';
 
 function input(name, type = 'text', extra = {}) {
@@ -80,10 +81,33 @@ function signInForm(after) {
     h('p', { class: 'form-error', role: 'alert' }),
     h('button', { class: 'button button-primary button-wide', type: 'submit' }, 'Sign in'));
   submitting(form, async () => {
-    await store.signIn(user.value.trim(), password.value);
+    try {
+      await store.signIn(user.value.trim(), password.value);
+    } catch (err) {
+      if (err.code !== 'totp-required') throw err;
+      askForCode(form, err.details, (code) => store.signIn(user.value.trim(), password.value, code), after);
+      return;
+    }
     await after();
   });
   return form;
+}
+
+/** The second step of signing in: the password was right, now the code the server asked
+ * for (the app's, or one it mailed); a wrong one says so and the person tries again. */
+function askForCode(form, details, signIn, after) {
+  const step = codeForm(details, async (code) => {
+    await signIn(code);
+    await after();
+  }, {
+    label: 'Two-factor authentication',
+    cancel: () => {
+      step.remove();
+      form.hidden = false;
+    },
+  });
+  form.hidden = true;
+  form.after(step);
 }
 
 export function loginView(root, next) {

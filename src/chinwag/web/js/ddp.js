@@ -151,9 +151,11 @@ export class DDP extends Emitter {
         const entry = this.pending.get(m.id);
         if (!entry) break;
         if (m.error?.error === 'too-many-requests' && entry.retry && (entry.tries = (entry.tries || 0) + 1) <= 5) {
+          const wait = limitWait(m.error);
+          this.emit('rate-limited', Math.ceil(wait / 1000));
           setTimeout(() => {
             if (this.pending.get(m.id) === entry && this.status === 'connected') this.send(entry.msg);
-          }, limitWait(m.error));
+          }, wait);
           break;
         }
         this.pending.delete(m.id);

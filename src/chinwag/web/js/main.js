@@ -1,11 +1,12 @@
 // Start-up: public settings, a kept login, then the screen the path asks for.
 
-import { ApiError, session } from './api.js';
+import { ApiError, notices, onSecondFactor, session } from './api.js';
 import { inviteView, loginView, registerView, setupView } from './auth.js';
 import { h, replace } from './dom.js';
 import { applyPreferences } from './pages.js';
 import { currentRoute, navigate, routes } from './router.js';
 import { store } from './store.js';
+import { secondFactorPrompt } from './twofactor.js';
 import { toast } from './ui.js';
 import { Workspace } from './workspace.js';
 
@@ -60,6 +61,13 @@ async function boot() {
   } catch {
     // the screens still work with defaults
   }
+  onSecondFactor(secondFactorPrompt);
+  let quietUntil = 0;
+  notices.on('rate-limited', (wait) => {
+    if (Date.now() < quietUntil) return; // one notice per wait, however many requests wait
+    quietUntil = Date.now() + wait * 1000;
+    toast(`The server asks us to slow down: trying again in ${wait} s…`, 'error');
+  });
   store.on('signed-out', (reason) => {
     leaveWorkspace();
     if (reason) toast(reason, 'error');

@@ -7,6 +7,7 @@ import { normalize, renderMessage } from './message.js';
 import { navigate, roomPath } from './router.js';
 import { displayName, openDirect } from './sidebar.js';
 import { store } from './store.js';
+import { securitySection } from './twofactor.js';
 import { checkbox, field, showError, submitting, toast } from './ui.js';
 
 function page(title, ...content) {
@@ -77,9 +78,13 @@ export function directoryPage() {
       load();
     },
   }, label);
+  let asked = 0;
   const load = async () => {
+    const mine = ++asked;
     try {
       const r = await api.get('directory', { query: { text: text.value.trim(), type }, count: 50, sort: type === 'channels' ? { usersCount: -1 } : { username: 1 } });
+      // An earlier search held back by the rate limiter may answer after this one.
+      if (mine !== asked) return;
       if (type === 'channels') {
         replace(results, r.result.length ? h('ul', { class: 'directory-list' }, r.result.map((room) => {
           const joined = store.subs.has(room._id);
@@ -106,7 +111,7 @@ export function directoryPage() {
           u._id === store.uid ? null : h('button', { type: 'button', class: 'button', onclick: () => openDirect(u.username).catch(showError) }, 'Message')))) : h('p', { class: 'muted' }, 'No people found.'));
       }
     } catch (err) {
-      replace(results, h('p', { class: 'form-error' }, err.message));
+      if (mine === asked) replace(results, h('p', { class: 'form-error' }, err.message));
     }
   };
   text.addEventListener('input', debounce(load, 250));
@@ -232,5 +237,5 @@ export function accountPage() {
         drawNotify();
       },
     }, 'Turn on desktop notifications')) : null);
-  return page('Profile and preferences', h('div', { class: 'account-grid' }, profile, h('div', null, preferences, notifications, password)));
+  return page('Profile and preferences', h('div', { class: 'account-grid' }, profile, h('div', null, preferences, notifications, password, securitySection())));
 }

@@ -118,6 +118,11 @@ export class Sidebar {
   renderHead() {
     const me = store.me;
     if (!me) return;
+    // Redraw only what changed: every presence or profile event used to swap the account
+    // button for a new node, so a click aimed at it could land on a detached one.
+    const key = JSON.stringify([me.username, me.name, store.status(me._id), store.settings.Site_Name]);
+    if (key === this.headKey) return;
+    this.headKey = key;
     const button = h('button', {
       type: 'button', class: 'me-button', 'aria-label': `Account menu for ${me.username}`,
       onclick: (e) => this.accountMenu(e.currentTarget),

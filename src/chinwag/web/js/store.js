@@ -1,7 +1,7 @@
 // The signed-in user's world: settings, own profile, subscriptions and rooms, presence,
 // permissions; kept current from the realtime streams and caught up after reconnecting.
 
-import { api, session, ApiError } from './api.js';
+import { api, notices, session, ApiError } from './api.js';
 import { DDP } from './ddp.js';
 import { Emitter, debounce, toDate } from './dom.js';
 
@@ -14,6 +14,8 @@ const PUBLIC_SETTINGS = [
   'Accounts_AllowDeleteOwnAccount', 'Message_AllowEditing', 'Message_AllowEditing_BlockEditInMinutes',
   'Message_AllowDeleting', 'Message_AllowDeleting_BlockDeleteInMinutes', 'Message_AllowPinning',
   'Message_AllowStarring', 'Message_MaxAllowedSize', 'Discussion_enabled',
+  'Accounts_TwoFactorAuthentication_Enabled', 'Accounts_TwoFactorAuthentication_By_TOTP_Enabled',
+  'Accounts_TwoFactorAuthentication_By_Email_Enabled',
 ];
 const STATUS_NAMES = ['offline', 'online', 'away', 'busy'];
 const SYNC_OVERLAP = 2000; // ms: re-ask for a little of what we have, so no change slips by
@@ -49,9 +51,10 @@ class Store extends Emitter {
     this.emit('settings');
   }
 
-  /** Sign in over REST, keep the token, then start the realtime session. */
-  async signIn(user, password) {
-    const r = await api.post('login', { user, password });
+  /** Sign in over REST, keep the token, then start the realtime session. A second
+   * factor's code, when the server asked for one (ApiError code 'totp-required'). */
+  async signIn(user, password, code) {
+    const r = await api.post('login', code ? { user, password, code } : { user, password });
     session.save(r.data.userId, r.data.authToken);
     await this.start();
   }
@@ -64,6 +67,7 @@ class Store extends Emitter {
       this.connection = s;
       this.emit('connection', s);
     });
+    ddp.on('rate-limited', (wait) => notices.emit('rate-limited', wait));
     ddp.on('login-failed', () => this.lost('Your session has ended. Please sign in again.'));
     ddp.on('presence', (uid, args) => this.setPresence(uid, STATUS_NAMES[args[1]] || 'offline', args[2]));
     ddp.on('reconnected', () => this.resync());
@@ -271,6 +275,9 @@ class Store extends Emitter {
   }
 
   lost(reason) {
+    // Several signals can report the same end (force_logout, the user document going away,
+    // a failed resume): the first one signs out, the rest find nothing left to do.
+    if (!this.ddp && !this.me && !session.token) return;
     session.clear();
     this.ddp?.stop();
     this.reset();

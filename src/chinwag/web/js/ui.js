@@ -136,6 +136,13 @@ document.addEventListener('mousedown', (e) => {
   if (openMenu && !openMenu.contains(e.target)) closeMenu();
 });
 
+/** A data table: column headers, then <tr> rows. */
+export function table(headers, rows, label) {
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'admin-table', 'aria-label': label || null },
+    h('thead', null, h('tr', null, headers.map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', null, rows)));
+}
+
 export function field(label, input, hint) {
   const id = input.id || uniqueId('f');
   input.id = id;
