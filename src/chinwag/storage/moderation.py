@@ -79,6 +79,25 @@ class ModerationRepo:
     def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
+    async def _newest_first(
+        self,
+        table: sa.Table,
+        where: Sequence[sa.ColumnElement[bool]],
+        offset: int,
+        count: int | None,
+    ) -> tuple[list[Row], int]:
+        """A page of `table`'s rows matching `where`, newest first, and how many match."""
+        query = (
+            sa.select(table)
+            .where(*where)
+            .order_by(table.c.ts.desc(), table.c.id)
+            .offset(offset)
+            .limit(count)
+        )
+        total_query = sa.select(sa.func.count()).select_from(table).where(*where)
+        total = (await self.conn.execute(total_query)).scalar_one()
+        return _rows(await self.conn.execute(query)), int(total)
+
     # message reports
     def _message_reports_in(self, window: ReportWindow) -> list[sa.ColumnElement[bool]]:
         c = message_reports.c
@@ -114,32 +133,14 @@ class ModerationRepo:
     ) -> tuple[list[Row], int]:
         c = message_reports.c
         where = [c.reported_user_id == user_id, c.hidden.is_(False)]
-        query = (
-            sa.select(message_reports)
-            .where(*where)
-            .order_by(c.ts.desc(), c.id)
-            .offset(offset)
-            .limit(count)
-        )
-        total_query = sa.select(sa.func.count()).select_from(message_reports).where(*where)
-        total = (await self.conn.execute(total_query)).scalar_one()
-        return _rows(await self.conn.execute(query)), int(total)
+        return await self._newest_first(message_reports, where, offset, count)
 
     async def reports_of_message(
         self, message_id: str, offset: int, count: int
     ) -> tuple[list[Row], int]:
         c = message_reports.c
         where = [c.message_id == message_id, c.hidden.is_(False)]
-        query = (
-            sa.select(message_reports)
-            .where(*where)
-            .order_by(c.ts.desc(), c.id)
-            .offset(offset)
-            .limit(count)
-        )
-        total_query = sa.select(sa.func.count()).select_from(message_reports).where(*where)
-        total = (await self.conn.execute(total_query)).scalar_one()
-        return _rows(await self.conn.execute(query)), int(total)
+        return await self._newest_first(message_reports, where, offset, count)
 
     async def find_message_report(self, report_id: str) -> Row | None:
         query = sa.select(message_reports).where(message_reports.c.id == report_id)
@@ -199,16 +200,7 @@ class ModerationRepo:
     ) -> tuple[list[Row], int]:
         c = user_reports.c
         where = [c.user_id == user_id, c.hidden.is_(False)]
-        query = (
-            sa.select(user_reports)
-            .where(*where)
-            .order_by(c.ts.desc(), c.id)
-            .offset(offset)
-            .limit(count)
-        )
-        total_query = sa.select(sa.func.count()).select_from(user_reports).where(*where)
-        total = (await self.conn.execute(total_query)).scalar_one()
-        return _rows(await self.conn.execute(query)), int(total)
+        return await self._newest_first(user_reports, where, offset, count)
 
     async def find_user_report(self, report_id: str) -> Row | None:
         query = sa.select(user_reports).where(user_reports.c.id == report_id)
