@@ -128,9 +128,15 @@ def _cluster(count: int, database_url: str, redis_url: str, rounds: int) -> Iter
                 _wait(server.url, proc)
             yield servers
         finally:
-            for proc, log in procs:
+            for proc, _ in procs:
                 proc.terminate()
-                proc.wait(timeout=30)
+            for i, (proc, log) in enumerate(procs):
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    print(f"server {i} still running 30 s after SIGTERM: killed", file=sys.stderr)
+                    proc.kill()
+                    proc.wait()
                 log.close()
 
 
