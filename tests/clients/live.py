@@ -2,7 +2,9 @@
 
 import asyncio
 import os
+import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -41,6 +43,26 @@ def fresh_pg_database(base_url: str, name: str) -> str:
 
     asyncio.run(recreate())
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def run_sql(data_dir: Path, database_url: str | None, statement: str, *args: object) -> None:
+    """Change a live server's database behind its back (what only time, or someone covering
+    their tracks, would do): PostgreSQL at `database_url`, else SQLite in `data_dir`.
+    `statement` uses PostgreSQL's $1, $2... placeholders."""
+    if database_url is None:
+        with sqlite3.connect(data_dir / "chinwag.db") as conn:
+            conn.execute(re.sub(r"\$\d+", "?", statement), args)
+        return
+
+    async def run() -> None:
+        url = sa.make_url(database_url).set(drivername="postgresql")
+        conn = await asyncpg.connect(url.render_as_string(hide_password=False))
+        try:
+            await conn.execute(statement, *args)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
 
 
 def store_env() -> dict[str, str]:

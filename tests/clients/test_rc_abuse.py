@@ -1,25 +1,21 @@
 """Abuse detection as the PyPI `rocketchat-API` client meets it, against a live server:
 a flood through one invite link, a burst of sign-ups through many, young accounts."""
 
-import asyncio
 import contextlib
-import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
-import sqlalchemy as sa
 from rocketchat_API.APIExceptions.RocketExceptions import (
     RocketApiException,
     RocketAuthenticationException,
 )
 from rocketchat_API.rocketchat import RocketChat
 
-from tests.clients.live import live_server, store_env
+from tests.clients.live import live_server, run_sql, store_env
 from tests.clients.rc import (
     anonymous,
     changed_setting,
@@ -43,20 +39,7 @@ class Live:
 
     def execute(self, statement: str, *args: Any) -> None:
         """Change the server's database behind its back (what only time would do)."""
-        if self.database_url is None:
-            with sqlite3.connect(self.data_dir / "chinwag.db") as conn:
-                conn.execute(statement.replace("$1", "?").replace("$2", "?"), args)
-            return
-        url = sa.make_url(self.database_url).set(drivername="postgresql")
-
-        async def run() -> None:
-            conn = await asyncpg.connect(url.render_as_string(hide_password=False))
-            try:
-                await conn.execute(statement, *args)
-            finally:
-                await conn.close()
-
-        asyncio.run(run())
+        run_sql(self.data_dir, self.database_url, statement, *args)
 
 
 @pytest.fixture(scope="module")

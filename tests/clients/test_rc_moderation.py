@@ -1,11 +1,9 @@
 """Reports, a takedown with its evidence bundle, and a tampered audit trail, through the PyPI
 `rocketchat-API` client against a live server, and `chinwag audit verify` on its database."""
 
-import asyncio
 import io
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -14,12 +12,10 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
-import sqlalchemy as sa
 from rocketchat_API.rocketchat import RocketChat
 
-from tests.clients.live import live_server, store_env
+from tests.clients.live import live_server, run_sql, store_env
 from tests.clients.rc import make_user, refused, sign_in, sign_in_admin
 
 pytestmark = pytest.mark.e2e
@@ -41,20 +37,7 @@ class Live:
     def tamper(self, entry_id: str) -> None:
         """Edit an audit entry directly in the database, as someone covering tracks would."""
         statement = 'UPDATE audit_log SET after = \'{"reason": "nothing to see"}\' WHERE id = $1'
-        url = self.env.get("CHINWAG_DATABASE_URL")
-        if url is None:
-            with sqlite3.connect(self.data / "chinwag.db") as conn:
-                conn.execute(statement.replace("$1", "?"), (entry_id,))
-            return
-
-        async def run() -> None:
-            conn = await asyncpg.connect(sa.make_url(url).render_as_string(False))
-            try:
-                await conn.execute(statement, entry_id)
-            finally:
-                await conn.close()
-
-        asyncio.run(run())
+        run_sql(self.data, self.env.get("CHINWAG_DATABASE_URL"), statement, entry_id)
 
 
 @pytest.fixture(scope="module")
