@@ -3,6 +3,7 @@
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any, cast
@@ -17,6 +18,8 @@ from chinwag.mail.smtp import SmtpTransport
 from tests.clients.live import free_port
 from tests.conftest_helpers import set_setting
 
+# A two-factor code as the mails show it: 123-456.
+CODE = re.compile(r"\b(\d{3})-(\d{3})\b")
 LINK = re.compile(r"https?://\S+/(verify-email|reset-password|register)(?:/(\S+))?")
 
 
@@ -63,14 +66,27 @@ class SmtpServer:
             self._controller = None
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
+@contextmanager
+def running_smtp() -> Iterator[SmtpServer]:
     server = SmtpServer()
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    with running_smtp() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def smtp() -> Iterator[SmtpServer]:
+    """One SMTP server for a module's live server."""
+    with running_smtp() as server:
+        yield server
 
 
 async def use_smtp(deps: Deps, server: SmtpServer) -> None:

@@ -22,21 +22,13 @@ from tests.clients.rc import (
     sign_in,
     sign_in_admin,
 )
-from tests.mail_support import SmtpServer, link_in
+from tests.mail_support import SmtpServer, link_in, smtp
+
+__all__ = ["smtp"]  # the fixture, used by name
 
 pytestmark = pytest.mark.e2e
 
 NEW_PASSWORD = "e2e-new-pass-456"
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ server (aiosmtpd) through the background sender."""
 import asyncio
 import hashlib
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,19 +18,11 @@ from rocketchat_API.rocketchat import RocketChat
 from tests.clients.live import live_server, store_env
 from tests.clients.rc import PASSWORD, make_user, sign_in, sign_in_admin
 from tests.ddp.ddp_client import connect, digest
-from tests.mail_support import SmtpServer, text_of
+from tests.mail_support import CODE, SmtpServer, smtp, text_of
+
+__all__ = ["smtp"]  # the fixture, used by name
 
 pytestmark = pytest.mark.e2e
-
-CODE = re.compile(r"\b(\d{3})-(\d{3})\b")
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

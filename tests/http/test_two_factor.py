@@ -3,7 +3,6 @@ codes by mail (delivered to a real aiosmtpd server), guarded calls and access to
 
 import hashlib
 import json
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +13,7 @@ from chinwag.actions.deps import Deps
 from tests.conftest import PASSWORD, Persona, assert_error, log_in, sign_up
 from tests.conftest_helpers import set_setting
 from tests.http.chat_support import shift_clock
-from tests.mail_support import SmtpServer, deliver, smtp_server, text_of, use_smtp
+from tests.mail_support import CODE, SmtpServer, deliver, smtp_server, text_of, use_smtp
 
 __all__ = ["smtp_server"]  # the fixture, used by name
 
@@ -133,9 +132,6 @@ async def test_enrolment_needs_the_right_first_code(
 
 
 # Codes by mail --------------------------------------------------------------------------------
-
-
-CODE = re.compile(r"\b(\d{3})-(\d{3})\b")
 
 
 def mailed_code(server: SmtpServer, address: str) -> str:

@@ -13,8 +13,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.clients.live import store_env
-from tests.mail_support import SmtpServer, text_of
+from tests.mail_support import CODE, SmtpServer, smtp, text_of
 from tests.web.conftest import STORY_ENV, Server, require_chromium
+
+__all__ = ["smtp"]  # the fixture, used by name
 
 pytestmark = pytest.mark.e2e
 
@@ -22,15 +24,6 @@ PASSWORD = "a long enough password"
 WAIT = 15_000
 WRONG = "That code is not right. Check it and try again."
 expect.set_options(timeout=WAIT)
-CODE = re.compile(r"\b(\d{3})-(\d{3})\b")
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
