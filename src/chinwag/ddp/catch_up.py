@@ -22,9 +22,10 @@ class CatchUp:
         self.seen: dict[str, int] = {}  # room id -> latest timeline position heard here
 
     async def on_event(self, event: Event) -> None:
-        seq = event.seq if isinstance(event, MessageSent) else None
-        if seq is not None and seq > self.seen.get(event.room_id, 0):  # type: ignore[attr-defined]
-            self.seen[event.room_id] = seq  # type: ignore[attr-defined]
+        if not isinstance(event, MessageSent) or event.seq is None:
+            return
+        if event.seq > self.seen.get(event.room_id, 0):
+            self.seen[event.room_id] = event.seq
 
     async def run(self, lost_at: datetime) -> None:
         """Replay to local sockets what was posted in their rooms since the link broke."""
