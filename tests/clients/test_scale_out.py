@@ -222,7 +222,7 @@ async def test_a_setting_and_a_lockout_hold_on_every_process(a: str, b: str) -> 
 
 async def test_a_rest_rate_limit_holds_across_processes(a: str, b: str) -> None:
     admin = await rest_login(a, ADMIN[0], ADMIN[1])
-    eve = await make_user(a, admin, "eve")
+    rae = await make_user(a, admin, "rae")
     values = {
         "API_Enable_Rate_Limiter_Limit_Calls_Default": 4,
         "API_Enable_Rate_Limiter_Limit_Time_Default": 60_000,
@@ -237,7 +237,7 @@ async def test_a_rest_rate_limit_holds_across_processes(a: str, b: str) -> None:
     try:
         async with httpx.AsyncClient() as http:
             codes = [
-                (await http.get(f"{server}/api/v1/me", headers=eve)).status_code
+                (await http.get(f"{server}/api/v1/me", headers=rae)).status_code
                 for server in (a, b, a, b, a, b)  # one budget, wherever the calls land
             ]
         assert codes == [200, 200, 200, 200, 429, 429]
