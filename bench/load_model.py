@@ -297,6 +297,25 @@ def run_step(
     return summarise(users, online, profile, seconds, ready, results, cpu, rss, rss0)
 
 
+def step_figures(
+    seconds: float, posts: int, expected: int, delays: list[float], actions: dict[str, list[float]]
+) -> dict[str, Any]:
+    """A step's posts, deliveries and action timings, alike for Chinwag and the peer."""
+    return {
+        "posts": posts,
+        "posts_per_s": round(posts / seconds, 1),
+        "deliveries": len(delays),
+        "deliveries_per_s": round(len(delays) / seconds),
+        "missing": max(0, expected - len(delays)),
+        "delivery_median_ms": percentile(delays, 50),
+        "delivery_p99_ms": percentile(delays, 99),
+        "actions": {
+            name: {"count": len(v), "median_ms": percentile(v, 50), "p99_ms": percentile(v, 99)}
+            for name, v in sorted(actions.items())
+        },
+    }
+
+
 def summarise(
     users: list[ModelUser],
     online: int,
@@ -321,17 +340,7 @@ def summarise(
         "seconds": seconds,
         "connect_seconds": round(max(x[1] for x in ready), 2),
         "failed_connects": sum(x[2] for x in ready),
-        "posts": len(posts),
-        "posts_per_s": round(len(posts) / seconds, 1),
-        "deliveries": len(delays),
-        "deliveries_per_s": round(len(delays) / seconds),
-        "missing": max(0, expected - len(delays)),
-        "delivery_median_ms": percentile(delays, 50),
-        "delivery_p99_ms": percentile(delays, 99),
-        "actions": {
-            name: {"count": len(v), "median_ms": percentile(v, 50), "p99_ms": percentile(v, 99)}
-            for name, v in sorted(actions.items())
-        },
+        **step_figures(seconds, len(posts), expected, delays, actions),
         "action_errors": sum(r.action_errors for r in results),
         "closed_by_server": sum(r.closed_by_server for r in results),
         "server_cpu_percent": round(100 * cpu / (seconds + DRAIN_SECONDS), 1),

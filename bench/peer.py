@@ -24,6 +24,7 @@ from bench.load_model import (
     layout,
     online_members,
     percentile,
+    step_figures,
 )
 from bench.realtime_setup import cpu_seconds
 from bench.rest import row
@@ -232,17 +233,7 @@ class MatrixModel:
             "seconds": seconds,
             "connect_seconds": round(connect, 2),
             "failed_connects": 0,
-            "posts": len(posts),
-            "posts_per_s": round(len(posts) / seconds, 1),
-            "deliveries": len(delays),
-            "deliveries_per_s": round(len(delays) / seconds),
-            "missing": max(0, expected - len(delays)),
-            "delivery_median_ms": percentile(delays, 50),
-            "delivery_p99_ms": percentile(delays, 99),
-            "actions": {
-                k: {"count": len(v), "median_ms": percentile(v, 50), "p99_ms": percentile(v, 99)}
-                for k, v in sorted(actions.items())
-            },
+            **step_figures(seconds, len(posts), expected, delays, actions),
             "action_errors": errors,
             "closed_by_server": sum(s.errors for s in syncers),
             "server_cpu_percent": round(100 * cpu / span, 1),
