@@ -103,8 +103,8 @@ class Deps:
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[UnitOfWork]:
-        """A read-only view; writes made through it are rolled back."""
-        async with self.db.connect() as conn:
+        """A read-only view: never write through it (on PostgreSQL it has no transaction)."""
+        async with self.db.read() as conn:
             yield UnitOfWork(conn)
 
     async def publish(self, events: Sequence[Event]) -> None:

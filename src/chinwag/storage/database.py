@@ -1,5 +1,6 @@
 """One interface over both stores: SQLite run inline on the event loop, PostgreSQL via asyncpg."""
 
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any, Protocol, TypeVar, TypeVarTuple, overload
@@ -142,6 +143,17 @@ def _loads(value: Any) -> Any:
 _JSON_CODEC: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": _loads}
 
 
+# A pooled PostgreSQL connection idle longer than this is checked (one round trip) before
+# use, so a database restart costs no request on a quiet server; a busy server's
+# connections are in constant use and skip the check (a dead one is then caught by the
+# failed statement, which invalidates the pool so the others are replaced too).
+IDLE_CHECK_SECONDS = 5.0
+
+
+def _note_checkin(_dbapi_conn: Any, record: Any) -> None:
+    record.info["checked_in"] = time.monotonic()
+
+
 class Database:
     """Connections and transactions for the configured store."""
 
@@ -150,6 +162,7 @@ class Database:
         self.is_sqlite = is_sqlite(self.url)
         self._sync: sa.Engine | None = None
         self._async: AsyncEngine | None = None
+        self._async_reads: AsyncEngine | None = None
         if self.is_sqlite:
             sync_url = self.url.replace("sqlite+aiosqlite://", "sqlite+pysqlite://", 1)
             self._sync = sa.create_engine(sync_url, pool_size=8, max_overflow=8, **_JSON_CODEC)
@@ -157,8 +170,27 @@ class Database:
             sa.event.listen(self._sync, "begin", _sqlite_begin)
         else:
             self._async = create_async_engine(
-                self.url, pool_size=10, max_overflow=10, pool_pre_ping=True, **_JSON_CODEC
+                self.url, pool_size=10, max_overflow=10, **_JSON_CODEC
             )
+            sync_engine = self._async.sync_engine
+            sa.event.listen(sync_engine, "checkin", _note_checkin)
+            sa.event.listen(sync_engine, "checkout", self._check_if_idle)
+            # Reads need no transaction: under READ COMMITTED each statement has its own
+            # snapshot either way, and skipping BEGIN and ROLLBACK saves two round trips.
+            self._async_reads = self._async.execution_options(isolation_level="AUTOCOMMIT")
+
+    def _check_if_idle(self, dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("checked_in")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_CHECK_SECONDS:
+            return
+        assert self._async is not None
+        dialect = self._async.dialect
+        try:
+            alive = dialect.do_ping(dbapi_conn)
+        except dialect.loaded_dbapi.Error as exc:
+            raise sa.exc.DisconnectionError("the pooled connection is gone") from exc
+        if not alive:  # the pool then opens a new connection in its place
+            raise sa.exc.DisconnectionError("the pooled connection is gone")
 
     @property
     def dialect(self) -> str:
@@ -187,6 +219,18 @@ class Database:
             assert self._async is not None
             async with self._async.connect() as aconn:
                 yield aconn
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Conn]:
+        """A connection for reads only: on PostgreSQL each statement commits by itself (no
+        BEGIN, no ROLLBACK), so a write made through it would stick; never write here."""
+        if self._sync is not None:
+            async with self.connect() as conn:
+                yield conn
+            return
+        assert self._async_reads is not None
+        async with _client_data_errors(), self._async_reads.connect() as aconn:
+            yield aconn
 
     @asynccontextmanager
     async def exclusive(self, key: int) -> AsyncIterator[None]:
