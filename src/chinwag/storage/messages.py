@@ -230,6 +230,25 @@ def search_terms(text: str) -> list[str]:
     return WORD.findall(text.lower())[:16]
 
 
+# The statements of the hot paths (posting, delivering) are built once, with bound
+# parameters, so SQLAlchemy reuses their compiled form (see storage/rooms.py).
+_MESSAGE_BY_ID = sa.select(messages).where(messages.c.id == sa.bindparam("b_id"))
+_MESSAGES_BY_IDS = sa.select(messages).where(
+    messages.c.id.in_(sa.bindparam("b_ids", expanding=True))
+)
+_COUNT_MESSAGE = (
+    rooms.update()
+    .where(rooms.c.id == sa.bindparam("b_room_id"))
+    .values(msgs=rooms.c.msgs + 1, updated_at=sa.bindparam("b_at"))
+    .returning(rooms.c.seq)
+)
+_COUNT_TIMELINE_MESSAGE = _COUNT_MESSAGE.values(
+    seq=rooms.c.seq + 1,
+    last_message_at=sa.bindparam("b_at"),
+    last_message_id=sa.bindparam("b_message_id"),
+)
+
+
 class MessageRepo:
     def __init__(self, conn: Conn) -> None:
         self.conn = conn
@@ -239,10 +258,10 @@ class MessageRepo:
         return self.conn.dialect.name
 
     async def find_message(self, message_id: str, for_update: bool = False) -> Message | None:
-        query = sa.select(messages).where(messages.c.id == message_id)
+        query = _MESSAGE_BY_ID
         if for_update and self._dialect == "postgresql":
             query = query.with_for_update()
-        row = (await self.conn.execute(query)).first()
+        row = (await self.conn.execute(query, {"b_id": message_id})).first()
         return _message(row) if row else None
 
     async def list_missed(
@@ -266,21 +285,20 @@ class MessageRepo:
     async def messages_by_ids(self, ids: Sequence[str]) -> list[Message]:
         if not ids:
             return []
-        result = await self.conn.execute(sa.select(messages).where(messages.c.id.in_(ids)))
+        result = await self.conn.execute(_MESSAGES_BY_IDS, {"b_ids": list(ids)})
         return [_message(r) for r in result]
 
     async def insert_message(self, values: Mapping[str, Any]) -> None:
-        await self.conn.execute(messages.insert().values(**values))
+        await self.conn.execute(messages.insert(), dict(values))
 
     async def next_seq(self, room_id: str, message_id: str, at: datetime, in_timeline: bool) -> int:
         """Count a new message in its room; its timeline position (0 when thread-only)."""
-        values: dict[str, Any] = {"msgs": rooms.c.msgs + 1, "updated_at": at}
-        if in_timeline:
-            values.update(seq=rooms.c.seq + 1, last_message_at=at, last_message_id=message_id)
-        result = await self.conn.execute(
-            rooms.update().where(rooms.c.id == room_id).values(**values).returning(rooms.c.seq)
-        )
-        return int(result.scalar_one()) if in_timeline else 0
+        params = {"b_room_id": room_id, "b_at": at}
+        if not in_timeline:
+            await self.conn.execute(_COUNT_MESSAGE, params)
+            return 0
+        params["b_message_id"] = message_id
+        return int((await self.conn.execute(_COUNT_TIMELINE_MESSAGE, params)).scalar_one())
 
     async def update_message(self, message_id: str, values: Mapping[str, Any]) -> None:
         await self.conn.execute(

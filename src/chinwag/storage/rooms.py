@@ -12,6 +12,33 @@ from chinwag.storage.database import Conn
 from chinwag.storage.tables import messages, rooms, subscription_deletions, subscriptions, users
 from chinwag.storage.types import Millis
 
+# The statements of the hot paths (posting, reading, catching up) are built once, with bound
+# parameters: SQLAlchemy then reuses their compiled form, and building a statement anew
+# costs more than SQLite takes to run it.
+_ROOM_BY_ID = sa.select(rooms).where(rooms.c.id == sa.bindparam("b_room_id"))
+_ROOMS_BY_IDS = sa.select(rooms).where(rooms.c.id.in_(sa.bindparam("b_ids", expanding=True)))
+_ONE_SUBSCRIPTION = sa.select(subscriptions).where(
+    subscriptions.c.room_id == sa.bindparam("b_room_id"),
+    subscriptions.c.user_id == sa.bindparam("b_user_id"),
+)
+_USER_SUBSCRIPTIONS = (
+    sa.select(subscriptions)
+    .where(subscriptions.c.user_id == sa.bindparam("b_user_id"))
+    .order_by(subscriptions.c.id)
+)
+# An update whose SET clause is the keys of the parameters given beside these two.
+_UPDATE_SUBSCRIPTION = subscriptions.update().where(
+    subscriptions.c.room_id == sa.bindparam("b_room_id"),
+    subscriptions.c.user_id == sa.bindparam("b_user_id"),
+)
+_MARK_READ_TO = _UPDATE_SUBSCRIPTION.values(
+    read_seq=sa.bindparam("b_seq"),
+    last_seen=sa.bindparam("b_at"),
+    user_mentions=0,
+    group_mentions=0,
+    updated_at=sa.bindparam("b_at"),
+)
+
 
 def _has_role(dialect: str, role_id: str) -> sa.ColumnElement[bool]:
     """A subscription whose JSON `roles` list holds `role_id`, in each dialect's own terms."""
@@ -161,7 +188,7 @@ class RoomRepo:
         self.conn = conn
 
     async def find_room(self, room_id: str) -> Room | None:
-        row = (await self.conn.execute(sa.select(rooms).where(rooms.c.id == room_id))).first()
+        row = (await self.conn.execute(_ROOM_BY_ID, {"b_room_id": room_id})).first()
         return _room(row) if row else None
 
     async def find_room_by_name(self, name: str) -> Room | None:
@@ -185,10 +212,8 @@ class RoomRepo:
         return {t: n for t, n in result}
 
     async def find_subscription(self, room_id: str, user_id: str) -> Subscription | None:
-        query = sa.select(subscriptions).where(
-            subscriptions.c.room_id == room_id, subscriptions.c.user_id == user_id
-        )
-        row = (await self.conn.execute(query)).first()
+        params = {"b_room_id": room_id, "b_user_id": user_id}
+        row = (await self.conn.execute(_ONE_SUBSCRIPTION, params)).first()
         return _subscription(row) if row else None
 
     async def insert_subscription(self, values: Mapping[str, Any]) -> None:
@@ -228,11 +253,8 @@ class RoomRepo:
 
     async def mark_read_to(self, room_id: str, user_id: str, seq: int, at: datetime) -> None:
         """The member has seen the timeline up to `seq`: unread and mention counts reset."""
-        await self.conn.execute(
-            subscriptions.update()
-            .where(subscriptions.c.room_id == room_id, subscriptions.c.user_id == user_id)
-            .values(read_seq=seq, last_seen=at, user_mentions=0, group_mentions=0, updated_at=at)
-        )
+        params = {"b_room_id": room_id, "b_user_id": user_id, "b_seq": seq, "b_at": at}
+        await self.conn.execute(_MARK_READ_TO, params)
 
     async def reopen_all(self, room_id: str, at: datetime) -> None:
         """Show a DM again in every member's sidebar (a new message arrived)."""
@@ -281,8 +303,8 @@ class RoomRepo:
     async def rooms_by_ids(self, room_ids: Sequence[str]) -> list[Room]:
         if not room_ids:
             return []
-        query = sa.select(rooms).where(rooms.c.id.in_(room_ids))
-        return [_room(r) for r in await self.conn.execute(query)]
+        rows = await self.conn.execute(_ROOMS_BY_IDS, {"b_ids": list(room_ids)})
+        return [_room(r) for r in rows]
 
     async def delete_user_subscriptions(self, user_id: str, at: datetime) -> None:
         """Take a user out of every room, keeping member counts right."""
@@ -536,11 +558,8 @@ class RoomRepo:
     async def update_subscription(
         self, room_id: str, user_id: str, values: Mapping[str, Any]
     ) -> None:
-        await self.conn.execute(
-            subscriptions.update()
-            .where(subscriptions.c.room_id == room_id, subscriptions.c.user_id == user_id)
-            .values(**values)
-        )
+        params = {"b_room_id": room_id, "b_user_id": user_id, **values}
+        await self.conn.execute(_UPDATE_SUBSCRIPTION, params)
 
     async def update_room_subscriptions(self, room_id: str, values: Mapping[str, Any]) -> None:
         """Change every member's subscription to a room (rename, type change, archive)."""
@@ -572,6 +591,9 @@ class RoomRepo:
     ) -> list[Subscription]:
         """The user's subscriptions; with `since`, those where the subscription or its room
         changed after it (a new message in the room changes the unread count)."""
+        if since is None:
+            rows = await self.conn.execute(_USER_SUBSCRIPTIONS, {"b_user_id": user_id})
+            return [_subscription(r) for r in rows]
         query = sa.select(subscriptions).where(subscriptions.c.user_id == user_id)
         if since is not None:
             changed_rooms = sa.select(rooms.c.id).where(rooms.c.updated_at > since)
