@@ -1,6 +1,9 @@
 """The events message actions emit, after commit."""
 
-from chinwag.actions.deps import Deps
+from datetime import datetime
+
+from chinwag.actions.deps import Clock, Deps
+from chinwag.actions.history import messages_around
 from chinwag.actions.messages import NewMessage, send_message
 from chinwag.events.types import MessageSent, MessageUpdated
 from chinwag.pubsub.memory import MemoryBus
@@ -33,3 +36,28 @@ async def test_a_message_outside_threads_updates_nothing_else(deps: Deps, alice:
     with deps.bus.capture() as published:
         sent = await send_message(deps, author, NewMessage(room_id=team.id, text="hello"))
     assert published == [MessageSent(room_id=team.id, message_id=sent.id)]
+
+
+class StoppedClock(Clock):
+    """Every message in the same millisecond."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+async def test_the_neighbours_of_a_message_keep_their_order_within_one_millisecond(
+    deps: Deps, alice: Persona
+) -> None:
+    team = await make_room(deps, "team", alice)
+    author = await user_named(deps, "alice")
+    deps.clock = StoppedClock(Clock().now())
+    sent = [
+        await send_message(deps, author, NewMessage(room_id=team.id, text=f"m{i}"))
+        for i in range(7)
+    ]
+    around = await messages_around(deps, author, sent[3].id, 5)
+    assert [m.text for m in around.messages] == ["m5", "m4", "m3", "m2", "m1"]
+    assert around.more_before and around.more_after

@@ -229,10 +229,12 @@ async def test_history_member_and_room_methods(server_url: str) -> None:
         await log_in(client, admin)
         created = await client.call("createChannel", "methods-room", ["kim"], False)
         rid = created["result"]["rid"]
-        sent = [
-            (await client.call("sendMessage", {"rid": rid, "msg": f"m{i}"}))["result"]
-            for i in range(7)
-        ]
+        sent = []
+        for i in range(7):
+            sent.append((await client.call("sendMessage", {"rid": rid, "msg": f"m{i}"}))["result"])
+            # loadNextMessages pages by time, in milliseconds, as Rocket.Chat's does: two
+            # posts in one millisecond are one position to it.
+            await asyncio.sleep(0.002)
         following = await client.call("loadNextMessages", rid, sent[2]["ts"], 3)
         assert [m["msg"] for m in following["result"]["messages"]] == ["m3", "m4", "m5"]
         around = await client.call("loadSurroundingMessages", {"_id": sent[3]["_id"]}, 5)

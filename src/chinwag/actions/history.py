@@ -66,17 +66,16 @@ async def messages_around(deps: Deps, actor: User, message_id: str, limit: int) 
     async with deps.reader() as uow:
         found = await access_message(deps, uow, actor, message_id)
         middle = found.message
-        before, _ = await uow.messages.list_messages(
-            MessageFilter(viewer=actor.id, room_id=middle.room_id, latest=middle.created_at),
-            0,
-            side,
-        )
-        after, _ = await uow.messages.list_messages(
-            MessageFilter(viewer=actor.id, room_id=middle.room_id, oldest=middle.created_at),
-            0,
-            side,
-            newest_first=False,
-        )
+        room_id, at = middle.room_id, middle.created_at
+        if middle.seq is not None:  # in the timeline: its neighbours by position
+            position = (at, middle.seq)
+            earlier = MessageFilter(viewer=actor.id, room_id=room_id, before_position=position)
+            later = MessageFilter(viewer=actor.id, room_id=room_id, after_position=position)
+        else:
+            earlier = MessageFilter(viewer=actor.id, room_id=room_id, latest=at)
+            later = MessageFilter(viewer=actor.id, room_id=room_id, oldest=at)
+        before, _ = await uow.messages.list_messages(earlier, 0, side)
+        after, _ = await uow.messages.list_messages(later, 0, side, newest_first=False)
     return Surroundings(
         [*reversed(after), middle, *before], len(before) == side, len(after) == side
     )

@@ -111,6 +111,10 @@ class MessageFilter:
     starred_any: tuple[str, ...] = ()  # starred by any of these user ids
     # Who reads: shadow-restricted posts show to their author only.
     viewer: str | None = None
+    # Timeline messages strictly before / after this (ts, seq) position: messages sent in
+    # the same millisecond keep their order.
+    before_position: tuple[datetime, int] | None = None
+    after_position: tuple[datetime, int] | None = None
 
     def clauses(self, dialect: str) -> list[sa.ColumnElement[bool]]:
         c = messages.c
@@ -123,6 +127,12 @@ class MessageFilter:
             out.append(c.ts <= self.latest if self.inclusive else c.ts < self.latest)
         if self.oldest is not None:
             out.append(c.ts >= self.oldest if self.inclusive else c.ts > self.oldest)
+        if self.before_position is not None:
+            ts, seq = self.before_position
+            out.append(sa.or_(c.ts < ts, sa.and_(c.ts == ts, c.seq < seq)))
+        if self.after_position is not None:
+            ts, seq = self.after_position
+            out.append(sa.or_(c.ts > ts, sa.and_(c.ts == ts, c.seq > seq)))
         if not self.with_thread_replies:
             out.append(sa.or_(c.tmid.is_(None), c.tshow.is_(True)))
         if self.pinned is not None:
@@ -410,9 +420,9 @@ class MessageRepo:
         """One page of a filtered listing; `order_by` (SORTABLE names) overrides the ts order."""
         where = flt.clauses(self._dialect)
         order: tuple[sa.UnaryExpression[Any], ...] = (
-            (messages.c.ts.desc(), messages.c.id.desc())
+            (messages.c.ts.desc(), messages.c.seq.desc(), messages.c.id.desc())
             if newest_first
-            else (messages.c.ts.asc(), messages.c.id.asc())
+            else (messages.c.ts.asc(), messages.c.seq.asc(), messages.c.id.asc())
         )
         if order_by:
             columns = [
