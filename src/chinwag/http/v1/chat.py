@@ -1,6 +1,7 @@
 """chat.*: posting, editing, deleting, reacting to, pinning, starring, following and
 reporting messages. The reads are in chat_read.py."""
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -16,7 +17,7 @@ from chinwag.actions.reports import report_message
 from chinwag.actions.rooms import open_direct_message
 from chinwag.actions.threads import follow_thread
 from chinwag.domain.errors import ChinwagError
-from chinwag.domain.models import RoomType
+from chinwag.domain.models import Message, RoomType
 from chinwag.http.auth import Caller, CallerDep
 from chinwag.http.envelope import ok
 from chinwag.http.v1 import V1
@@ -75,6 +76,24 @@ def _attachments(raw: list[dict[str, Any]]) -> tuple[dict[str, object], ...]:
     return tuple(out)
 
 
+async def _post_to_target(caller: Caller, target: str, new: NewMessage) -> Message:
+    """Send to a target as resolve_target reads it. A bare target is first tried as a room id,
+    the common case, which saves reading the room twice; a name or a user id then resolves."""
+    if target.startswith(("@", "#")):
+        return await send_message(
+            caller.deps, caller.user, replace(new, room_id=await resolve_target(caller, target))
+        )
+    try:
+        return await send_message(caller.deps, caller.user, new)
+    except ChinwagError as error:
+        if error.code != "error-room-not-found":
+            raise
+        room_id = await resolve_target(caller, target)
+        if room_id == target:
+            raise  # the room exists: the caller may not post in it
+    return await send_message(caller.deps, caller.user, replace(new, room_id=room_id))
+
+
 @router.post("/chat.postMessage", summary="Post to a room, channel (#name) or person (@name)")
 async def chat_post_message(body: PostMessageBody, caller: CallerDep) -> Response:
     target = body.roomId if body.roomId is not None else body.channel
@@ -83,22 +102,18 @@ async def chat_post_message(body: PostMessageBody, caller: CallerDep) -> Respons
     first = target[0] if isinstance(target, list) else target
     if not isinstance(first, str) or not first:
         raise ChinwagError("invalid-channel", "Invalid channel")
-    room_id = await resolve_target(caller, first)
-    sent = await send_message(
-        caller.deps,
-        caller.user,
-        NewMessage(
-            room_id=room_id,
-            text=body.text if body.text is not None else body.msg or "",
-            thread_id=body.tmid,
-            thread_show=body.tshow,
-            alias=body.alias,
-            emoji=body.emoji,
-            avatar=body.avatar,
-            attachments=_attachments(body.attachments),
-            custom_fields=body.customFields,
-        ),
+    new = NewMessage(
+        room_id=first,
+        text=body.text if body.text is not None else body.msg or "",
+        thread_id=body.tmid,
+        thread_show=body.tshow,
+        alias=body.alias,
+        emoji=body.emoji,
+        avatar=body.avatar,
+        attachments=_attachments(body.attachments),
+        custom_fields=body.customFields,
     )
+    sent = await _post_to_target(caller, first, new)
     return ok(
         ts=int(sent.created_at.timestamp() * 1000),
         channel=first,
