@@ -47,11 +47,8 @@ async def list_subscriptions(deps: Deps, actor: User, since: datetime | None) ->
     """subscriptions.get: every subscription, or those changed after `since` plus the
     memberships that ended after it."""
     async with deps.reader() as uow:
-        subscriptions = await uow.rooms.list_changed_subscriptions(actor.id, since)
-        rooms = await uow.rooms.rooms_by_ids([s.room_id for s in subscriptions])
+        update = await uow.rooms.list_changed_subscriptions(actor.id, since)
         ended = await uow.rooms.list_ended_memberships(actor.id, since) if since else []
-    by_id = {r.id: r for r in rooms}
-    update = [(s, by_id[s.room_id]) for s in subscriptions if s.room_id in by_id]
     return SubscriptionSync(update, [Removal(i, r, at) for i, r, at in ended])
 
 

@@ -21,10 +21,19 @@ _ONE_SUBSCRIPTION = sa.select(subscriptions).where(
     subscriptions.c.room_id == sa.bindparam("b_room_id"),
     subscriptions.c.user_id == sa.bindparam("b_user_id"),
 )
-_USER_SUBSCRIPTIONS = (
-    sa.select(subscriptions)
+# A member's subscriptions, each with its room's columns under an `r_` prefix.
+ROOM_PREFIX = "r_"
+_USER_SUBSCRIPTIONS_WITH_ROOMS = (
+    sa.select(subscriptions, *(c.label(ROOM_PREFIX + c.name) for c in rooms.c))
+    .join(rooms, rooms.c.id == subscriptions.c.room_id)
     .where(subscriptions.c.user_id == sa.bindparam("b_user_id"))
     .order_by(subscriptions.c.id)
+)
+_CHANGED_USER_SUBSCRIPTIONS_WITH_ROOMS = _USER_SUBSCRIPTIONS_WITH_ROOMS.where(
+    sa.or_(
+        subscriptions.c.updated_at > sa.bindparam("b_since"),
+        rooms.c.updated_at > sa.bindparam("b_since"),
+    )
 )
 # An update whose SET clause is the keys of the parameters given beside these two.
 _UPDATE_SUBSCRIPTION = subscriptions.update().where(
@@ -49,7 +58,10 @@ def _has_role(dialect: str, role_id: str) -> sa.ColumnElement[bool]:
 
 
 def _room(row: sa.Row[Any]) -> Room:
-    m = row._mapping
+    return _room_from(row._mapping)
+
+
+def _room_from(m: Mapping[Any, Any]) -> Room:
     creator = (
         UserRef(id=m["creator_id"], username=m["creator_username"]) if m["creator_id"] else None
     )
@@ -588,23 +600,21 @@ class RoomRepo:
 
     async def list_changed_subscriptions(
         self, user_id: str, since: datetime | None
-    ) -> list[Subscription]:
-        """The user's subscriptions; with `since`, those where the subscription or its room
-        changed after it (a new message in the room changes the unread count)."""
-        if since is None:
-            rows = await self.conn.execute(_USER_SUBSCRIPTIONS, {"b_user_id": user_id})
-            return [_subscription(r) for r in rows]
-        query = sa.select(subscriptions).where(subscriptions.c.user_id == user_id)
+    ) -> list[tuple[Subscription, Room]]:
+        """The user's subscriptions with their rooms, in one statement; with `since`, those
+        where the subscription or its room changed after it (a new message in the room
+        changes the unread count)."""
+        params: dict[str, Any] = {"b_user_id": user_id}
+        query = _USER_SUBSCRIPTIONS_WITH_ROOMS
         if since is not None:
-            changed_rooms = sa.select(rooms.c.id).where(rooms.c.updated_at > since)
-            query = query.where(
-                sa.or_(
-                    subscriptions.c.updated_at > since,
-                    subscriptions.c.room_id.in_(changed_rooms),
-                )
-            )
-        rows = await self.conn.execute(query.order_by(subscriptions.c.id))
-        return [_subscription(r) for r in rows]
+            query = _CHANGED_USER_SUBSCRIPTIONS_WITH_ROOMS
+            params["b_since"] = since
+        found = []
+        for row in await self.conn.execute(query, params):
+            m = row._mapping
+            room = {k[len(ROOM_PREFIX) :]: v for k, v in m.items() if k.startswith(ROOM_PREFIX)}
+            found.append((_subscription(row), _room_from(room)))
+        return found
 
     async def list_ended_memberships(
         self, user_id: str, since: datetime
