@@ -72,3 +72,20 @@ async def test_a_busy_connection_is_not_checked_and_one_failure_renews_the_pool(
             await uow.conn.execute(TIME_AND_BACKEND)
     async with deps.reader() as uow:
         assert (await uow.conn.execute(TIME_AND_BACKEND)).one()[1] != before
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite behaviour")
+async def test_sqlite_reads_hold_no_transaction_and_writes_do(deps: Deps) -> None:
+    """A read takes no BEGIN, and leaves the connection as writes expect it."""
+    for _ in range(2):
+        async with deps.reader() as uow:
+            await uow.conn.execute(sa.text("SELECT 1"))
+            assert isinstance(uow.conn, database.InlineConnection)
+            driver = uow.conn.sync.connection.dbapi_connection
+            assert driver is not None and not driver.in_transaction
+        async with deps.uow() as uow:
+            await uow.conn.execute(sa.text("SELECT 1"))
+            assert isinstance(uow.conn, database.InlineConnection)
+            driver = uow.conn.sync.connection.dbapi_connection
+            assert driver is not None and driver.in_transaction
+            assert driver.isolation_level is None  # BEGIN is ours, never the driver's

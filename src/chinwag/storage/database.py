@@ -95,7 +95,14 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+# The execution option that marks a SQLite connection handed out for reads (SQLAlchemy's own
+# AUTOCOMMIT would reset the driver's transaction mode when the connection goes back).
+READ_ONLY = "chinwag_read_only"
+
+
 def _sqlite_begin(conn: sa.Connection) -> None:
+    if conn.get_execution_options().get(READ_ONLY):
+        return  # a read: each statement is its own transaction
     # Straight to the driver: this runs for every transaction, and SQLAlchemy's statement
     # machinery costs more than the BEGIN itself.
     conn.connection.dbapi_connection.execute("BEGIN")  # type: ignore[union-attr]
@@ -178,7 +185,8 @@ class Database:
             sa.event.listen(sync_engine, "checkin", _note_checkin)
             sa.event.listen(sync_engine, "checkout", self._check_if_idle)
             # Reads need no transaction: under READ COMMITTED each statement has its own
-            # snapshot either way, and skipping BEGIN and ROLLBACK saves two round trips.
+            # snapshot either way, and skipping BEGIN and ROLLBACK saves two round trips
+            # (SQLite's reads do the same, for the same semantics).
             self._async_reads = self._async.execution_options(isolation_level="AUTOCOMMIT")
 
     def _check_if_idle(self, dbapi_conn: Any, record: Any, _proxy: Any) -> None:
@@ -224,11 +232,12 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:
-        """A connection for reads only: on PostgreSQL each statement commits by itself (no
-        BEGIN, no ROLLBACK), so a write made through it would stick; never write here."""
+        """A connection for reads only: each statement commits by itself (no BEGIN, no
+        ROLLBACK), so a write made through it would stick; never write here."""
         if self._sync is not None:
-            async with self.connect() as conn:
-                yield conn
+            with self._sync.connect() as conn:
+                conn.execution_options(**{READ_ONLY: True})
+                yield InlineConnection(conn)
             return
         assert self._async_reads is not None
         async with _client_data_errors(), self._async_reads.connect() as aconn:
