@@ -155,7 +155,7 @@ async def insert_message(
     now = deps.clock.now()
     in_timeline = thread_id is None or new.thread_show
     seq = await uow.messages.next_seq(room.id, message_id, now, in_timeline)
-    await uow.messages.insert_message(
+    message = await uow.messages.insert_message(
         {
             "id": message_id,
             "room_id": room.id,
@@ -194,8 +194,6 @@ async def insert_message(
     )
     if thread_id:  # the thread's first message now counts one more reply
         uow.emit(MessageUpdated(room_id=room.id, message_id=thread_id))
-    message = await uow.messages.find_message(message_id)
-    assert message is not None
     return message
 
 

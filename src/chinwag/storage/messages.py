@@ -246,6 +246,7 @@ _MESSAGE_BY_ID = sa.select(messages).where(messages.c.id == sa.bindparam("b_id")
 _MESSAGES_BY_IDS = sa.select(messages).where(
     messages.c.id.in_(sa.bindparam("b_ids", expanding=True))
 )
+_INSERT_MESSAGE = messages.insert().returning(*messages.c)
 _COUNT_MESSAGE = (
     rooms.update()
     .where(rooms.c.id == sa.bindparam("b_room_id"))
@@ -298,8 +299,15 @@ class MessageRepo:
         result = await self.conn.execute(_MESSAGES_BY_IDS, {"b_ids": list(ids)})
         return [_message(r) for r in result]
 
-    async def insert_message(self, values: Mapping[str, Any]) -> None:
-        await self.conn.execute(messages.insert(), dict(values))
+    async def insert_message(self, values: Mapping[str, Any]) -> Message:
+        """Write a message; the stored row back, defaults filled in (from the INSERT itself
+        where the database can return rows from one)."""
+        if not self.conn.dialect.insert_returning:  # SQLite before 3.35
+            await self.conn.execute(messages.insert(), dict(values))
+            found = await self.find_message(values["id"])
+            assert found is not None
+            return found
+        return _message((await self.conn.execute(_INSERT_MESSAGE, dict(values))).one())
 
     async def next_seq(self, room_id: str, message_id: str, at: datetime, in_timeline: bool) -> int:
         """Count a new message in its room; its timeline position (0 when thread-only)."""
