@@ -7,16 +7,19 @@ import structlog
 
 from chinwag.actions.deps import Deps
 from chinwag.actions.mail import deliver_due
+from chinwag.background import BackgroundTask
 from chinwag.domain.mail import MailTransport, RetryPolicy
 from chinwag.events.types import Event, MailQueued
 
 log = structlog.get_logger(__name__)
 
 
-class MailSender:
+class MailSender(BackgroundTask):
     """Runs `deliver_due` steps: at once when mail is queued (in this process, or in another
     one over a shared bus), else every `idle_seconds`, which also picks up retries that come
     due. Several processes may run one each against PostgreSQL: claims skip locked rows."""
+
+    name = "mail-sender"
 
     def __init__(
         self,
@@ -26,13 +29,13 @@ class MailSender:
         idle_seconds: float = 5.0,
         batch: int = 20,
     ) -> None:
+        super().__init__()
         self.deps = deps
         self.transport = transport
         self.policy = policy or RetryPolicy()
         self.idle_seconds = idle_seconds
         self.batch = batch
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
     async def on_event(self, event: Event) -> None:
         if isinstance(event, MailQueued):
@@ -40,15 +43,7 @@ class MailSender:
 
     def start(self) -> None:
         self.deps.bus.listen(self.on_event)
-        self._task = asyncio.create_task(self._run(), name="mail-sender")
-
-    async def stop(self) -> None:
-        if self._task is None:
-            return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
+        super().start()
 
     async def _run(self) -> None:
         while True:
