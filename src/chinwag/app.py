@@ -16,6 +16,7 @@ from chinwag.actions.deps import Deps
 from chinwag.actions.notices import log_security_notices
 from chinwag.actions.pruning import Pruner
 from chinwag.actions.shared_caches import follow_shared_changes
+from chinwag.background import BackgroundTask
 from chinwag.ddp.catch_up import CatchUp
 from chinwag.ddp.renderers import register_renderers
 from chinwag.ddp.rest_bridge import bridge
@@ -24,6 +25,7 @@ from chinwag.ddp.streams import StreamHub
 from chinwag.domain.errors import ChinwagError
 from chinwag.domain.mail import MailTransport
 from chinwag.domain.models import Status
+from chinwag.gc_pacing import GcPacer
 from chinwag.http import avatar, envelope, pages, route_memo
 from chinwag.http.forms import FormAsJson
 from chinwag.http.metrics import Metrics, MetricsMiddleware
@@ -108,7 +110,7 @@ def app_from_environment() -> FastAPI:
     """One worker of `chinwag serve --workers N`: its app, configured by the environment."""
     config = Config.from_env()
     logging.configure(config.log_level, config.log_format)
-    return create_app(build_deps(config))
+    return create_app(build_deps(config), pace_gc=True)
 
 
 class Chinwag(FastAPI):
@@ -126,11 +128,19 @@ class Chinwag(FastAPI):
 
 
 def create_app(
-    deps: Deps, *, migrate: bool = True, mail_transport: MailTransport | None = None
+    deps: Deps,
+    *,
+    migrate: bool = True,
+    mail_transport: MailTransport | None = None,
+    pace_gc: bool = False,
 ) -> FastAPI:
+    """The app. `pace_gc` (what `chinwag serve` sets) paces the garbage collector for a
+    long-lived process with many connections (see gc_pacing)."""
     sender = MailSender(deps, mail_transport or SmtpTransport())
     presence = shared_presence(deps)
-    pruner = Pruner(deps)
+    background: list[BackgroundTask] = [Pruner(deps)]
+    if pace_gc:
+        background.append(GcPacer())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -140,9 +150,11 @@ def create_app(
         if presence is not None:
             await presence.start()
         sender.start()
-        pruner.start()
+        for task in background:
+            task.start()
         yield
-        await pruner.stop()
+        for task in reversed(background):
+            await task.stop()
         await sender.stop()
         if presence is not None:
             await presence.close()

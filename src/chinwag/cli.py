@@ -139,7 +139,7 @@ def serve(
         factory = "chinwag.app:app_from_environment"
         uvicorn.run(factory, factory=True, workers=config.workers, **options)
         return
-    uvicorn.run(create_app(build_deps(config)), **options)
+    uvicorn.run(create_app(build_deps(config), pace_gc=True), **options)
 
 
 def multi_process_refusal(config) -> str | None:  # type: ignore[no-untyped-def]
