@@ -157,6 +157,7 @@ _JSON_CODEC: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": _
 # connections are in constant use and skip the check (a dead one is then caught by the
 # failed statement, which invalidates the pool so the others are replaced too).
 IDLE_CHECK_SECONDS = 5.0
+POOL_SIZE = 20  # PostgreSQL connections a process holds at most
 
 
 def _note_checkin(_dbapi_conn: Any, record: Any) -> None:
@@ -178,8 +179,11 @@ class Database:
             sa.event.listen(self._sync, "connect", _sqlite_pragmas)
             sa.event.listen(self._sync, "begin", _sqlite_begin)
         else:
+            # Twenty connections kept open, none beyond: "overflow" connections are closed
+            # as soon as they are handed back, and under steady concurrency above the pool
+            # size every request paid for a new connection (and lost its prepared statements).
             self._async = create_async_engine(
-                self.url, pool_size=10, max_overflow=10, **_JSON_CODEC
+                self.url, pool_size=POOL_SIZE, max_overflow=0, **_JSON_CODEC
             )
             sync_engine = self._async.sync_engine
             sa.event.listen(sync_engine, "checkin", _note_checkin)
