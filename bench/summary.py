@@ -1,6 +1,7 @@
 """The Markdown summary of a `python -m bench run` report: one table per scenario, the
 Chinwag / Synapse ratios, and the goals with how far each is met."""
 
+import math
 from statistics import median
 from typing import Any
 
@@ -233,4 +234,46 @@ def _goals(results: dict[str, Any]) -> list[str]:
             out.append(
                 f"- {GOAL_USERS:,} concurrent users on this box ({store}): {best:,}, {verdict}"
             )
+    for store, pairs in _shared_pairs(results).items():
+        behind = [f"{name} at {ratio:.2f}x" for name, ratio in pairs if ratio <= 1]
+        verdict = "met" if not behind else "NOT met, not ahead on " + "; ".join(behind)
+        out.append(
+            f"- Chinwag ahead of Synapse on every shared measurement ({store}, "
+            f"{len(pairs)} of them): {verdict}"
+        )
     return out
+
+
+def _shared_pairs(results: dict[str, Any]) -> dict[str, list[tuple[str, float]]]:
+    """Each measurement both servers made, by Chinwag's store, as Chinwag's advantage: a
+    rate ratio, the inverse of a latency ratio, the ratio of users per box (the peer holding
+    none of its steps counts as ahead)."""
+    pairs: dict[str, list[tuple[str, float]]] = {}
+    rest = results.get("rest")
+    if rest and rest["synapse"]:
+        peer = merged_rows(rest["synapse"])
+        for store, rounds in rest["chinwag"].items():
+            ours = list(merged_rows(rounds).values())
+            for i, (case, theirs) in enumerate(peer.items()):
+                ratio = ours[i]["requests_per_s"] / theirs["requests_per_s"]
+                pairs.setdefault(store, []).append((case, ratio))
+    delivery = results.get("delivery")
+    if delivery and delivery["synapse"]:
+        peer_latency = merged_latency(delivery["synapse"])
+        for store, rounds in delivery["chinwag"].items():
+            table = merged_latency(rounds)
+            for n, theirs in peer_latency.items():
+                if n in table and table[n]["p99_ms"]:
+                    name = f"p99 delivery to {n:,}"
+                    pairs.setdefault(store, []).append(
+                        (name, theirs["p99_ms"] / table[n]["p99_ms"])
+                    )
+    mixed = results.get("mixed")
+    if mixed and mixed["synapse"]:
+        theirs_users, _ = users_per_box(mixed["synapse"], mixed["stop_p99_ms"])
+        for store, steps in mixed["chinwag"].items():
+            ours_users, _ = users_per_box(steps, mixed["stop_p99_ms"])
+            # The peer holding none of its steps: any users at all are ahead of it.
+            ratio = ours_users / theirs_users if theirs_users else math.inf if ours_users else 1.0
+            pairs.setdefault(store, []).append(("users per box", ratio))
+    return pairs

@@ -79,6 +79,7 @@ def test_bench_run_covers_every_scenario_with_the_peer(tmp_path: Path) -> None:
 
     summary = (tmp_path / "summary.md").read_text()
     assert "## Goals" in summary and "| Synapse |" in summary
+    assert "Chinwag ahead of Synapse on every shared measurement (sqlite, 6 of them)" in summary
     assert sorted(report["plots"]) == ["delivery.png", "history.png", "mixed.png", "rest.png"]
     assert all((tmp_path / p).read_bytes()[:4] == b"\x89PNG" for p in report["plots"])
 
