@@ -238,14 +238,15 @@ class Database:
     async def read(self) -> AsyncIterator[Conn]:
         """A connection for reads only: each statement commits by itself (no BEGIN, no
         ROLLBACK), so a write made through it would stick; never write here."""
-        if self._sync is not None:
-            with self._sync.connect() as conn:
-                conn.execution_options(**{READ_ONLY: True})
-                yield InlineConnection(conn)
-            return
-        assert self._async_reads is not None
-        async with _client_data_errors(), self._async_reads.connect() as aconn:
-            yield aconn
+        async with _client_data_errors():
+            if self._sync is not None:
+                with self._sync.connect() as conn:
+                    conn.execution_options(**{READ_ONLY: True})
+                    yield InlineConnection(conn)
+                return
+            assert self._async_reads is not None
+            async with self._async_reads.connect() as aconn:
+                yield aconn
 
     @asynccontextmanager
     async def exclusive(self, key: int) -> AsyncIterator[None]:
