@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+import pytest
+
 from chinwag.actions.deps import Clock, Deps
 from chinwag.actions.history import messages_around
 from chinwag.actions.messages import NewMessage, send_message
@@ -61,3 +63,19 @@ async def test_the_neighbours_of_a_message_keep_their_order_within_one_milliseco
     around = await messages_around(deps, author, sent[3].id, 5)
     assert [m.text for m in around.messages] == ["m5", "m4", "m3", "m2", "m1"]
     assert around.more_before and around.more_after
+
+
+async def test_a_post_reads_its_message_back_where_the_database_cannot_return_rows(
+    deps: Deps, alice: Persona, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite before 3.35 has no INSERT ... RETURNING: the message is read back instead."""
+    team = await make_room(deps, "team", alice)
+    author = await user_named(deps, "alice")
+    returning = await send_message(deps, author, NewMessage(room_id=team.id, text="one"))
+    async with deps.reader() as uow:
+        monkeypatch.setattr(uow.conn.dialect, "insert_returning", False)
+    read_back = await send_message(deps, author, NewMessage(room_id=team.id, text="two"))
+    assert read_back.text == "two" and read_back.seq == (returning.seq or 0) + 1
+    async with deps.reader() as uow:
+        assert await uow.messages.find_message(read_back.id) == read_back
+        assert await uow.messages.find_message(returning.id) == returning
