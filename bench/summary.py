@@ -99,15 +99,24 @@ def _rest(result: dict[str, Any]) -> list[str]:
     if peer:
         heads = [f"Chinwag {s} / Synapse: req/s, CPU per request" for s in chin]
         out += ["", "| case | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(chin)]
-        for case, p in peer.items():
-            ours = [list(rows.values())[list(peer).index(case)] for rows in chin.values()]
-            cells = [
-                f"{_ratio(o['requests_per_s'], p['requests_per_s'])}, "
-                f"{_ratio(cpu_per_request(o), cpu_per_request(p))}"
-                for o in ours
-            ]
+        by_store = {store: _paired(rows, peer) for store, rows in chin.items()}
+        for i, case in enumerate(peer):
+            cells = []
+            for pairs in by_store.values():
+                _, o, p = pairs[i]
+                ratios = _ratio(o["requests_per_s"], p["requests_per_s"])
+                cells.append(f"{ratios}, {_ratio(cpu_per_request(o), cpu_per_request(p))}")
             out.append(f"| {case} | " + " | ".join(cells) + " |")
     return out
+
+
+Row = dict[str, float]
+
+
+def _paired(ours: dict[str, Row], peer: dict[str, Row]) -> list[tuple[str, Row, Row]]:
+    """Chinwag's REST cases beside the peer's nearest calls, which the peer names after
+    ours and runs in the same order: (the peer's case, ours, theirs)."""
+    return [(case, o, p) for (case, p), o in zip(peer.items(), ours.values(), strict=True)]
 
 
 def cpu_per_request(row: dict[str, float]) -> int:
@@ -253,9 +262,8 @@ def _shared_pairs(results: dict[str, Any]) -> dict[str, list[tuple[str, float]]]
     if rest and rest["synapse"]:
         peer = merged_rows(rest["synapse"])
         for store, rounds in rest["chinwag"].items():
-            ours = list(merged_rows(rounds).values())
-            for i, (case, theirs) in enumerate(peer.items()):
-                ratio = ours[i]["requests_per_s"] / theirs["requests_per_s"]
+            for case, o, p in _paired(merged_rows(rounds), peer):
+                ratio = o["requests_per_s"] / p["requests_per_s"]
                 pairs.setdefault(store, []).append((case, ratio))
     delivery = results.get("delivery")
     if delivery and delivery["synapse"]:
