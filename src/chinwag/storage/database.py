@@ -1,17 +1,19 @@
 """One interface over both stores: SQLite run inline on the event loop, PostgreSQL via asyncpg."""
 
+import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
-from typing import Any, Protocol, TypeVar, TypeVarTuple, overload
+from typing import Any, NoReturn, Protocol, TypeVar, TypeVarTuple, overload
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.sql.selectable import TypedReturnsRows
 
 from chinwag.domain.errors import InvalidParams
 from chinwag.storage.engine import is_sqlite, normalise_url
+from chinwag.storage.prepared import Plan, Prepared
 
 T = TypeVar("T")
 Ts = TypeVarTuple("Ts")
@@ -35,9 +37,19 @@ class Conn(Protocol):
 
     def begin_nested(self) -> AbstractAsyncContextManager[Any]: ...
 
+    async def run(self, prepared: Prepared, parameters: Mapping[str, Any]) -> sa.Result[Any]:
+        """A hot statement, straight on the driver (see `prepared`); its rows, if any."""
+        ...
+
     async def run_sync(self, fn: Callable[..., T], *args: Any) -> T: ...
 
     async def commit(self) -> None: ...
+
+
+def _before_execute(conn: sa.Connection, plan: Plan, args: Sequence[Any]) -> None:
+    """Tell the statement listeners (tests count statements) as SQLAlchemy's own path does."""
+    if conn._has_events or conn.engine._has_events:
+        conn.dispatch.before_cursor_execute(conn, None, plan.sql, args, None, False)
 
 
 class InlineConnection:
@@ -70,6 +82,21 @@ class InlineConnection:
     ) -> sa.CursorResult[*tuple[Any, ...]]:
         return self.sync.execute(statement, parameters)
 
+    async def run(self, prepared: Prepared, parameters: Mapping[str, Any]) -> sa.Result[Any]:
+        sync = self.sync
+        plan = prepared.plan(sync.dialect, parameters)
+        args = plan.args(parameters)
+        if not sync.in_transaction():
+            sync.begin()  # as execute would (a read connection's BEGIN is skipped)
+        _before_execute(sync, plan, args)
+        try:
+            cursor = sync.connection.dbapi_connection.execute(plan.sql, args)  # type: ignore[union-attr]
+            return plan.result(cursor.fetchall())
+        except sqlite3.Error as exc:
+            raise sa.exc.DBAPIError.instance(
+                plan.sql, args, exc, sqlite3.Error, dialect=sync.dialect
+            ) from exc
+
     @asynccontextmanager
     async def begin_nested(self) -> AsyncIterator[None]:
         """A savepoint: the block's writes roll back alone if it raises."""
@@ -81,6 +108,91 @@ class InlineConnection:
 
     async def commit(self) -> None:
         self.sync.commit()
+
+
+class PgConnection:
+    """SQLAlchemy's AsyncConnection over asyncpg, with `run` for the hot statements."""
+
+    def __init__(self, aconn: AsyncConnection, autocommit: bool = False) -> None:
+        self.aconn = aconn
+        self._autocommit = autocommit  # no transaction to open: each statement commits
+
+    @property
+    def dialect(self) -> sa.Dialect:
+        return self.aconn.dialect
+
+    @overload
+    async def execute(
+        self, statement: TypedReturnsRows[*Ts], parameters: Any = None
+    ) -> sa.CursorResult[*Ts]: ...
+
+    @overload
+    async def execute(
+        self, statement: sa.Executable, parameters: Any = None
+    ) -> sa.CursorResult[*tuple[Any, ...]]: ...
+
+    async def execute(
+        self, statement: sa.Executable, parameters: Any = None
+    ) -> sa.CursorResult[*tuple[Any, ...]]:
+        return await self.aconn.execute(statement, parameters)
+
+    def begin_nested(self) -> AbstractAsyncContextManager[Any]:
+        return self.aconn.begin_nested()
+
+    async def run_sync(self, fn: Callable[..., T], *args: Any) -> T:
+        return await self.aconn.run_sync(fn, *args)
+
+    async def commit(self) -> None:
+        await self.aconn.commit()
+
+    async def run(self, prepared: Prepared, parameters: Mapping[str, Any]) -> sa.Result[Any]:
+        aconn = self.aconn
+        dialect = aconn.dialect
+        plan = prepared.plan(dialect, parameters)
+        args = plan.args(parameters)
+        if not self._autocommit and not aconn.in_transaction():
+            await aconn.begin()  # as execute would, so commit and rollback cover this
+        raw = await aconn.get_raw_connection()
+        # SQLAlchemy's adapter around the asyncpg connection: its statement cache, its lock
+        # and its transaction are the ones `execute` uses (private API; SQLAlchemy is pinned).
+        adapted: Any = raw.dbapi_connection
+        if aconn.sync_connection is not None:
+            _before_execute(aconn.sync_connection, plan, args)
+        async with adapted._execute_mutex:
+            try:
+                if adapted._transaction is None:
+                    await adapted._start_transaction()
+                statement, _ = await adapted._prepare(
+                    plan.sql,
+                    dialect._invalidate_schema_cache_asof,  # type: ignore[attr-defined]
+                )
+                rows = await statement.fetch(*args)
+            except Exception as exc:
+                await self._raise_translated(exc, plan, args, adapted)
+        return plan.result(rows)
+
+    async def _raise_translated(
+        self, exc: Exception, plan: Plan, args: Any, adapted: Any
+    ) -> NoReturn:
+        """The driver's error as SQLAlchemy's (IntegrityError, DataError...), as `execute`
+        raises it; a lost connection is dropped from the pool."""
+        dialect = self.aconn.dialect
+        dbapi_error = dialect.loaded_dbapi.Error
+        try:
+            adapted._handle_exception(exc)
+        except dbapi_error as translated:
+            lost = dialect.is_disconnect(translated, adapted, None)
+            if lost:
+                await self.aconn.invalidate()
+            raise sa.exc.DBAPIError.instance(
+                plan.sql,
+                args,
+                translated,
+                dbapi_error,
+                connection_invalidated=lost,
+                dialect=dialect,
+            ) from exc
+        raise AssertionError("unreachable: the adapter raises")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -220,7 +332,7 @@ class Database:
                 return
             assert self._async is not None
             async with self._async.begin() as aconn:
-                yield aconn
+                yield PgConnection(aconn)
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[Conn]:
@@ -232,7 +344,7 @@ class Database:
                 return
             assert self._async is not None
             async with self._async.connect() as aconn:
-                yield aconn
+                yield PgConnection(aconn)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:
@@ -246,7 +358,7 @@ class Database:
                 return
             assert self._async_reads is not None
             async with self._async_reads.connect() as aconn:
-                yield aconn
+                yield PgConnection(aconn, autocommit=True)
 
     @asynccontextmanager
     async def exclusive(self, key: int) -> AsyncIterator[None]:

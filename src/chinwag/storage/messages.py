@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from chinwag.domain.models import ChannelRef, Deletion, Mention, Message, UserRef
 from chinwag.storage.database import Conn
+from chinwag.storage.prepared import Prepared
 from chinwag.storage.tables import (
     message_deletions,
     message_reports,
@@ -242,21 +243,26 @@ def search_terms(text: str) -> list[str]:
 
 # The statements of the hot paths (posting, delivering) are built once, with bound
 # parameters, so SQLAlchemy reuses their compiled form (see storage/rooms.py).
-_MESSAGE_BY_ID = sa.select(messages).where(messages.c.id == sa.bindparam("b_id"))
+_SELECT_MESSAGE = sa.select(messages).where(messages.c.id == sa.bindparam("b_id"))
+_MESSAGE_BY_ID = Prepared(_SELECT_MESSAGE)
+_MESSAGE_BY_ID_LOCKED = Prepared(_SELECT_MESSAGE.with_for_update())
 _MESSAGES_BY_IDS = sa.select(messages).where(
     messages.c.id.in_(sa.bindparam("b_ids", expanding=True))
 )
-_INSERT_MESSAGE = messages.insert().returning(*messages.c)
-_COUNT_MESSAGE = (
+_INSERT_MESSAGE = Prepared(messages.insert().returning(*messages.c))
+_COUNT = (
     rooms.update()
     .where(rooms.c.id == sa.bindparam("b_room_id"))
     .values(msgs=rooms.c.msgs + 1, updated_at=sa.bindparam("b_at"))
     .returning(rooms.c.seq)
 )
-_COUNT_TIMELINE_MESSAGE = _COUNT_MESSAGE.values(
-    seq=rooms.c.seq + 1,
-    last_message_at=sa.bindparam("b_at"),
-    last_message_id=sa.bindparam("b_message_id"),
+_COUNT_MESSAGE = Prepared(_COUNT)
+_COUNT_TIMELINE_MESSAGE = Prepared(
+    _COUNT.values(
+        seq=rooms.c.seq + 1,
+        last_message_at=sa.bindparam("b_at"),
+        last_message_id=sa.bindparam("b_message_id"),
+    )
 )
 
 
@@ -271,8 +277,8 @@ class MessageRepo:
     async def find_message(self, message_id: str, for_update: bool = False) -> Message | None:
         query = _MESSAGE_BY_ID
         if for_update and self._dialect == "postgresql":
-            query = query.with_for_update()
-        row = (await self.conn.execute(query, {"b_id": message_id})).first()
+            query = _MESSAGE_BY_ID_LOCKED
+        row = (await self.conn.run(query, {"b_id": message_id})).first()
         return _message(row) if row else None
 
     async def list_missed(
@@ -307,16 +313,16 @@ class MessageRepo:
             found = await self.find_message(values["id"])
             assert found is not None
             return found
-        return _message((await self.conn.execute(_INSERT_MESSAGE, dict(values))).one())
+        return _message((await self.conn.run(_INSERT_MESSAGE, values)).one())
 
     async def next_seq(self, room_id: str, message_id: str, at: datetime, in_timeline: bool) -> int:
         """Count a new message in its room; its timeline position (0 when thread-only)."""
         params = {"b_room_id": room_id, "b_at": at}
         if not in_timeline:
-            await self.conn.execute(_COUNT_MESSAGE, params)
+            await self.conn.run(_COUNT_MESSAGE, params)
             return 0
         params["b_message_id"] = message_id
-        return int((await self.conn.execute(_COUNT_TIMELINE_MESSAGE, params)).scalar_one())
+        return int((await self.conn.run(_COUNT_TIMELINE_MESSAGE, params)).scalar_one())
 
     async def update_message(self, message_id: str, values: Mapping[str, Any]) -> None:
         await self.conn.execute(

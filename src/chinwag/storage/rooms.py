@@ -9,17 +9,20 @@ import sqlalchemy as sa
 
 from chinwag.domain.models import Room, RoomType, Subscription, UserRef
 from chinwag.storage.database import Conn
+from chinwag.storage.prepared import Prepared
 from chinwag.storage.tables import messages, rooms, subscription_deletions, subscriptions, users
 from chinwag.storage.types import Millis
 
 # The statements of the hot paths (posting, reading, catching up) are built once, with bound
 # parameters: SQLAlchemy then reuses their compiled form, and building a statement anew
-# costs more than SQLite takes to run it.
-_ROOM_BY_ID = sa.select(rooms).where(rooms.c.id == sa.bindparam("b_room_id"))
+# costs more than SQLite takes to run it. The hottest run straight on the driver (Prepared).
+_ROOM_BY_ID = Prepared(sa.select(rooms).where(rooms.c.id == sa.bindparam("b_room_id")))
 _ROOMS_BY_IDS = sa.select(rooms).where(rooms.c.id.in_(sa.bindparam("b_ids", expanding=True)))
-_ONE_SUBSCRIPTION = sa.select(subscriptions).where(
-    subscriptions.c.room_id == sa.bindparam("b_room_id"),
-    subscriptions.c.user_id == sa.bindparam("b_user_id"),
+_ONE_SUBSCRIPTION = Prepared(
+    sa.select(subscriptions).where(
+        subscriptions.c.room_id == sa.bindparam("b_room_id"),
+        subscriptions.c.user_id == sa.bindparam("b_user_id"),
+    )
 )
 # A member's subscriptions, each with its room's columns under an `r_` prefix.
 ROOM_PREFIX = "r_"
@@ -40,13 +43,17 @@ _UPDATE_SUBSCRIPTION = subscriptions.update().where(
     subscriptions.c.room_id == sa.bindparam("b_room_id"),
     subscriptions.c.user_id == sa.bindparam("b_user_id"),
 )
-_MARK_READ_TO = _UPDATE_SUBSCRIPTION.values(
-    read_seq=sa.bindparam("b_seq"),
-    last_seen=sa.bindparam("b_at"),
-    user_mentions=0,
-    group_mentions=0,
-    updated_at=sa.bindparam("b_at"),
+_MARK_READ_TO = Prepared(
+    _UPDATE_SUBSCRIPTION.values(
+        read_seq=sa.bindparam("b_seq"),
+        last_seen=sa.bindparam("b_at"),
+        user_mentions=0,
+        group_mentions=0,
+        updated_at=sa.bindparam("b_at"),
+    )
 )
+_SUBSCRIPTIONS_WITH_ROOMS = Prepared(_USER_SUBSCRIPTIONS_WITH_ROOMS)
+_CHANGED_SUBSCRIPTIONS_WITH_ROOMS = Prepared(_CHANGED_USER_SUBSCRIPTIONS_WITH_ROOMS)
 
 
 def _has_role(dialect: str, role_id: str) -> sa.ColumnElement[bool]:
@@ -200,7 +207,7 @@ class RoomRepo:
         self.conn = conn
 
     async def find_room(self, room_id: str) -> Room | None:
-        row = (await self.conn.execute(_ROOM_BY_ID, {"b_room_id": room_id})).first()
+        row = (await self.conn.run(_ROOM_BY_ID, {"b_room_id": room_id})).first()
         return _room(row) if row else None
 
     async def find_room_by_name(self, name: str) -> Room | None:
@@ -225,7 +232,7 @@ class RoomRepo:
 
     async def find_subscription(self, room_id: str, user_id: str) -> Subscription | None:
         params = {"b_room_id": room_id, "b_user_id": user_id}
-        row = (await self.conn.execute(_ONE_SUBSCRIPTION, params)).first()
+        row = (await self.conn.run(_ONE_SUBSCRIPTION, params)).first()
         return _subscription(row) if row else None
 
     async def insert_subscription(self, values: Mapping[str, Any]) -> None:
@@ -266,7 +273,7 @@ class RoomRepo:
     async def mark_read_to(self, room_id: str, user_id: str, seq: int, at: datetime) -> None:
         """The member has seen the timeline up to `seq`: unread and mention counts reset."""
         params = {"b_room_id": room_id, "b_user_id": user_id, "b_seq": seq, "b_at": at}
-        await self.conn.execute(_MARK_READ_TO, params)
+        await self.conn.run(_MARK_READ_TO, params)
 
     async def reopen_all(self, room_id: str, at: datetime) -> None:
         """Show a DM again in every member's sidebar (a new message arrived)."""
@@ -605,12 +612,12 @@ class RoomRepo:
         where the subscription or its room changed after it (a new message in the room
         changes the unread count)."""
         params: dict[str, Any] = {"b_user_id": user_id}
-        query = _USER_SUBSCRIPTIONS_WITH_ROOMS
+        query = _SUBSCRIPTIONS_WITH_ROOMS
         if since is not None:
-            query = _CHANGED_USER_SUBSCRIPTIONS_WITH_ROOMS
+            query = _CHANGED_SUBSCRIPTIONS_WITH_ROOMS
             params["b_since"] = since
         found = []
-        for row in await self.conn.execute(query, params):
+        for row in await self.conn.run(query, params):
             m = row._mapping
             room = {k[len(ROOM_PREFIX) :]: v for k, v in m.items() if k.startswith(ROOM_PREFIX)}
             found.append((_subscription(row), _room_from(room)))

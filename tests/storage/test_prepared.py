@@ -1,0 +1,136 @@
+"""Hot statements run straight on the driver give what SQLAlchemy's own path gives: the same
+rows and values, the same errors, inside the same transaction, seen by statement listeners."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from chinwag.actions.deps import Deps
+from chinwag.storage import messages as message_statements
+from chinwag.storage import rooms as room_statements
+from chinwag.storage.prepared import Prepared
+from chinwag.storage.tables import messages, rooms
+from tests.conftest import Persona
+
+AT = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
+
+
+async def _general(deps: Deps) -> str:
+    async with deps.reader() as uow:
+        return str((await uow.conn.execute(sa.select(rooms.c.id).limit(1))).scalar_one())
+
+
+async def _post(client: httpx.AsyncClient, who: Persona, room_id: str, text: str) -> str:
+    body = {"roomId": room_id, "text": text}
+    r = await client.post("/api/v1/chat.postMessage", json=body, headers=who.headers)
+    assert r.status_code == 200, r.text
+    return str(r.json()["message"]["_id"])
+
+
+def _reads(room_id: str, user_id: str, message_id: str) -> list[tuple[Prepared, dict[str, Any]]]:
+    return [
+        (room_statements._ROOM_BY_ID, {"b_room_id": room_id}),
+        (room_statements._ONE_SUBSCRIPTION, {"b_room_id": room_id, "b_user_id": user_id}),
+        (room_statements._SUBSCRIPTIONS_WITH_ROOMS, {"b_user_id": user_id}),
+        (
+            room_statements._CHANGED_SUBSCRIPTIONS_WITH_ROOMS,
+            {"b_user_id": user_id, "b_since": datetime(2000, 1, 1, tzinfo=UTC)},
+        ),
+        (message_statements._MESSAGE_BY_ID, {"b_id": message_id}),
+    ]
+
+
+async def test_reads_give_what_execute_gives(
+    deps: Deps, client: httpx.AsyncClient, alice: Persona
+) -> None:
+    room_id = await _general(deps)
+    message_id = await _post(client, alice, room_id, "*hello* @boss https://example.com")
+    for prepared, params in _reads(room_id, alice.id, message_id):
+        async with deps.reader() as uow:
+            ours = (await uow.conn.run(prepared, params)).mappings().all()
+            theirs = (await uow.conn.execute(prepared.statement, params)).mappings().all()
+        assert ours, prepared.statement
+        assert ours == theirs
+        assert [list(r.items()) for r in ours] == [list(r.items()) for r in theirs]
+    assert isinstance(ours[0]["ts"], datetime) and ours[0]["md"]  # processed: Millis, JSON
+
+
+async def test_writes_store_what_execute_stores_and_roll_back_with_their_transaction(
+    deps: Deps, client: httpx.AsyncClient, alice: Persona
+) -> None:
+    room_id = await _general(deps)
+    row = {
+        "id": "prepared-1",
+        "room_id": room_id,
+        "seq": 10_000,
+        "ts": AT,
+        "updated_at": AT,
+        "user_id": alice.id,
+        "username": alice.username,
+        "msg": "nul-free text",
+        "md": [{"type": "PARAGRAPH", "value": []}],
+        "mentions": [],
+        "shadow": False,
+    }
+    async with deps.uow() as uow:
+        inserted = (await uow.conn.run(message_statements._INSERT_MESSAGE, row)).one()
+    async with deps.reader() as uow:
+        stored = (
+            await uow.conn.execute(sa.select(messages).where(messages.c.id == "prepared-1"))
+        ).one()
+    assert inserted._mapping == stored._mapping
+    assert stored.ts == AT and stored.md == row["md"] and stored.replies == []
+
+    count = {"b_room_id": room_id, "b_at": AT, "b_message_id": "prepared-1"}
+    with pytest.raises(RuntimeError):
+        async with deps.uow() as uow:
+            before = await _seq(uow.conn, room_id)
+            seq = (await uow.conn.run(message_statements._COUNT_TIMELINE_MESSAGE, count)).one()
+            assert seq[0] == before + 1
+            raise RuntimeError("roll back")
+    async with deps.reader() as uow:
+        assert await _seq(uow.conn, room_id) == before
+
+
+async def _seq(conn: Any, room_id: str) -> int:
+    return int((await conn.execute(sa.select(rooms.c.seq).where(rooms.c.id == room_id))).one()[0])
+
+
+async def test_errors_are_sqlalchemys_and_the_transaction_is_undone(
+    deps: Deps, client: httpx.AsyncClient, alice: Persona
+) -> None:
+    room_id = await _general(deps)
+    message_id = await _post(client, alice, room_id, "first")
+    async with deps.reader() as uow:
+        original = (await uow.conn.execute(sa.select(messages))).mappings().all()
+    duplicate = dict(next(m for m in original if m["id"] == message_id))
+    with pytest.raises(sa.exc.IntegrityError):
+        async with deps.uow() as uow:
+            fresh = {**duplicate, "id": "new", "seq": None}
+            await uow.conn.run(message_statements._INSERT_MESSAGE, fresh)
+            await uow.conn.run(message_statements._INSERT_MESSAGE, duplicate)
+    async with deps.reader() as uow:
+        assert (await uow.conn.execute(sa.select(messages))).mappings().all() == original
+
+
+async def test_statement_listeners_see_them(deps: Deps, alice: Persona) -> None:
+    room_id = await _general(deps)
+    with deps.db.statement_counter() as seen:
+        async with deps.reader() as uow:
+            await uow.conn.run(room_statements._ROOM_BY_ID, {"b_room_id": room_id})
+    assert len(seen) == 1 and "FROM rooms" in seen[0]
+
+
+async def test_a_missing_parameter_is_refused_before_the_database(deps: Deps) -> None:
+    async with deps.reader() as uow:
+        with pytest.raises(sa.exc.ArgumentError, match="b_room_id"):
+            await uow.conn.run(room_statements._ROOM_BY_ID, {})
+
+
+def test_statements_it_cannot_run_are_refused_when_compiled() -> None:
+    expanding = Prepared(sa.select(rooms).where(rooms.c.id.in_(sa.bindparam("ids"))))
+    with pytest.raises(ValueError, match="expand"):
+        expanding.plan(sa.create_engine("sqlite://").dialect, {"ids": ["a"]})
