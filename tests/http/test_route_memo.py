@@ -2,8 +2,9 @@
 answers on the first request and on every later one, for other methods and unknown paths too."""
 
 import httpx
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
+from chinwag.http import route_memo
 from chinwag.http.route_memo import RouteMemo
 from tests.conftest import Persona
 
@@ -49,3 +50,29 @@ async def test_a_route_with_a_path_parameter_gets_its_parameter(
         == (await client.get("/avatar/alice")).content
         != (await client.get("/avatar/bob")).content
     )
+
+
+async def test_a_route_added_to_an_included_router_later_takes_its_paths() -> None:
+    """FastAPI picks the first match in route order; a route added after the memo learnt a
+    path (here to a router included before the one that answered) answers from then on."""
+    app = FastAPI()
+    route_memo.install(app)
+    first, second = APIRouter(), APIRouter()
+
+    @second.get("/where")
+    async def in_second() -> str:
+        return "second"
+
+    app.include_router(first)
+    app.include_router(second)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://chinwag.test") as c:
+        assert (await c.get("/where")).json() == "second"
+        assert (await c.get("/where")).json() == "second"  # through the memo
+
+        @first.get("/where")
+        async def in_first() -> str:
+            return "first"
+
+        assert (await c.get("/where")).json() == "first"
+        assert (await c.get("/where")).json() == "first"
