@@ -74,3 +74,24 @@ def test_generated_texts_parse_alike_with_other_options(
         expected = expected_tree(reference, text)
         if expected is not None:
             assert parse(text, **options) == expected, f"text: {text!r}"  # type: ignore[arg-type]
+
+
+# Texts of only these take parse's shortcut (one plain paragraph, no parser run).
+plain_texts = st.text(alphabet="abcxyzDOPXBS0123456789 ,'?!", min_size=1, max_size=30)
+
+
+@settings(
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(texts=st.lists(plain_texts, min_size=BATCH, max_size=BATCH))
+def test_plain_texts_parse_like_rocket_chat(oracle: NodeOracle, texts: list[str]) -> None:
+    """Words, digits, spaces and , ' ? !: 1,000 texts, with and without emoticons."""
+    for options in (SERVER_OPTIONS, OTHER_OPTIONS):
+        ours = {"emoticons": options["emoticons"], "colors": options["colors"]}
+        for text, reference in zip(texts, oracle.parse_many(texts, options), strict=True):
+            expected = expected_tree(reference, text)
+            if expected is not None:
+                assert parse(text, **ours) == expected, f"text: {text!r}"  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ by differential tests. `parse` never raises: where the package would throw (an e
 or a pathological one), it returns the text as one plain paragraph.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,12 @@ class KatexOptions:
 
 # Rocket.Chat's defaults: Katex_Enabled on, parenthesis syntax on, dollar syntax off.
 SERVER_KATEX = KatexOptions()
+
+
+# Letters, digits, spaces and , ' ? ! start no markup in Rocket.Chat's grammar (no emoticon,
+# link, list or emphasis is made of them alone): a text of only these, which most chat lines
+# are, is one plain paragraph. The differential tests check this against the package.
+_PLAIN = re.compile(r"[A-Za-z0-9 ,'?!]+")
 
 
 def _code_units(text: str) -> str:
@@ -62,6 +69,8 @@ def parse(
     \\[...\\] and \\(...\\) delimiters, no custom auto-link domains. `today` dates
     <t:HH:MM+hh:mm> timestamps (by default the current UTC date).
     """
+    if _PLAIN.fullmatch(text) and not text.isspace():
+        return [{"type": "PARAGRAPH", "value": [{"type": "PLAIN_TEXT", "value": text}]}]
     options = Options(
         colors=colors,
         emoticons=emoticons,
