@@ -14,9 +14,13 @@ from chinwag.domain.models import User
 from chinwag.domain.two_factor import fingerprint
 
 
-async def get_deps(request: Request) -> Deps:
+def _deps(request: Request) -> Deps:
     deps: Deps = request.app.state.deps
     return deps
+
+
+async def get_deps(request: Request) -> Deps:
+    return _deps(request)
 
 
 DepsDep = Annotated[Deps, Depends(get_deps)]
@@ -48,18 +52,21 @@ def presented_credentials(request: Request) -> tuple[str, str] | None:
     return None
 
 
-async def get_caller(request: Request, deps: DepsDep) -> Caller:
+# The callers take the app's Deps from the request rather than through DepsDep: FastAPI
+# works out each sub-dependency's cache key and kind anew on every request.
+async def get_caller(request: Request) -> Caller:
     credentials = presented_credentials(request)
     if credentials is None:
         raise Unauthorized()
+    deps = _deps(request)
     user = await authenticate(deps, *credentials)
     return Caller(deps=deps, user=user, token=credentials[1])
 
 
-async def get_optional_caller(request: Request, deps: DepsDep) -> Caller | None:
+async def get_optional_caller(request: Request) -> Caller | None:
     if presented_credentials(request) is None:
         return None
-    return await get_caller(request, deps)
+    return await get_caller(request)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
