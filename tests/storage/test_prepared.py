@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from chinwag.actions.deps import Deps
+from chinwag.storage import database
 from chinwag.storage import messages as message_statements
 from chinwag.storage import rooms as room_statements
 from chinwag.storage.prepared import Prepared
@@ -134,3 +135,41 @@ def test_statements_it_cannot_run_are_refused_when_compiled() -> None:
     expanding = Prepared(sa.select(rooms).where(rooms.c.id.in_(sa.bindparam("ids"))))
     with pytest.raises(ValueError, match="expand"):
         expanding.plan(sa.create_engine("sqlite://").dialect, {"ids": ["a"]})
+
+
+async def test_run_and_execute_in_one_transaction_commit_and_roll_back_together(
+    deps: Deps, alice: Persona
+) -> None:
+    """On SQLite a transaction holds the driver connection alone until a statement needs
+    SQLAlchemy's; both kinds of statement, and a savepoint, share the one transaction."""
+    room_id = await _general(deps)
+    count = {"b_room_id": room_id, "b_at": AT}
+    bump = sa.update(rooms).where(rooms.c.id == room_id).values(msgs=rooms.c.msgs + 100)
+
+    async def msgs() -> int:
+        async with deps.reader() as uow:
+            found = await uow.conn.execute(sa.select(rooms.c.msgs).where(rooms.c.id == room_id))
+            return int(found.scalar_one())
+
+    before = await msgs()
+    with pytest.raises(RuntimeError):
+        async with deps.uow() as uow:
+            await uow.conn.run(message_statements._COUNT_MESSAGE, count)
+            await uow.conn.execute(bump)
+            raise RuntimeError("roll back")
+    assert await msgs() == before
+
+    async with deps.uow() as uow:
+        await uow.conn.run(message_statements._COUNT_MESSAGE, count)
+        with pytest.raises(RuntimeError):
+            async with uow.conn.begin_nested():
+                await uow.conn.execute(bump)
+                raise RuntimeError("only the savepoint")
+        await uow.conn.run(message_statements._COUNT_MESSAGE, count)
+    assert await msgs() == before + 2
+
+    async with deps.uow() as uow:
+        await uow.conn.run(message_statements._COUNT_MESSAGE, count)
+        if isinstance(uow.conn, database.InlineConnection):  # run alone needs no more
+            assert uow.conn._sync is None
+    assert await msgs() == before + 3

@@ -9,6 +9,7 @@ from typing import Any, NoReturn, Protocol, TypeVar, TypeVarTuple, overload
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.selectable import TypedReturnsRows
 
 from chinwag.domain.errors import InvalidParams
@@ -46,10 +47,14 @@ class Conn(Protocol):
     async def commit(self) -> None: ...
 
 
+def _listened(engine: sa.Engine) -> bool:
+    """Whether anything listens for statements (tests that count them)."""
+    return bool(engine.dispatch.before_cursor_execute)
+
+
 def _before_execute(conn: sa.Connection, plan: Plan, args: Sequence[Any]) -> None:
-    """Tell the statement listeners (tests count statements) as SQLAlchemy's own path does."""
-    if conn._has_events or conn.engine._has_events:
-        conn.dispatch.before_cursor_execute(conn, None, plan.sql, args, None, False)
+    """Tell the statement listeners, as SQLAlchemy's own path does."""
+    conn.dispatch.before_cursor_execute(conn, None, plan.sql, args, None, False)
 
 
 class InlineConnection:
@@ -58,14 +63,34 @@ class InlineConnection:
     SQLite answers a point query in tens of microseconds; handing each statement to a
     thread (as aiosqlite does) costs more than the query and fights for the GIL, so
     statements run right here on the event loop thread.
+
+    Reads and transactions hold the pooled driver connection only: `run` needs nothing
+    more, and SQLAlchemy's connection and transaction objects took 7% of a post's CPU.
+    SQLAlchemy's connection is made over the same driver connection when a statement needs
+    it; BEGIN and COMMIT stay with the driver.
     """
 
-    def __init__(self, conn: sa.Connection) -> None:
-        self.sync = conn
+    def __init__(
+        self, engine: sa.Engine, pooled: PoolProxiedConnection, sync: sa.Connection | None = None
+    ) -> None:
+        self._engine = engine
+        self._pooled = pooled
+        self._sync = sync
+        # Given SQLAlchemy's connection (Database.connect), SQLAlchemy begins: `run` too.
+        self._autobegin = sync is not None
+        self.driver: sqlite3.Connection = pooled.dbapi_connection  # type: ignore[assignment]
+
+    @property
+    def sync(self) -> sa.Connection:
+        """SQLAlchemy's connection over the same driver connection, made on first use."""
+        if self._sync is None:
+            self._sync = sa.Connection(self._engine, connection=self._pooled)
+            self._sync.execution_options(**{NO_BEGIN: True})
+        return self._sync
 
     @property
     def dialect(self) -> sa.Dialect:
-        return self.sync.dialect
+        return self._engine.dialect
 
     @overload
     async def execute(
@@ -83,19 +108,16 @@ class InlineConnection:
         return self.sync.execute(statement, parameters)
 
     async def run(self, prepared: Prepared, parameters: Mapping[str, Any]) -> sa.Result[Any]:
-        sync = self.sync
-        plan = prepared.plan(sync.dialect, parameters)
+        plan = prepared.plan(self._engine.dialect, parameters)
         args = plan.args(parameters)
-        if not sync.in_transaction():
-            sync.begin()  # as execute would (a read connection's BEGIN is skipped)
-        _before_execute(sync, plan, args)
+        if self._autobegin and not self.sync.in_transaction():
+            self.sync.begin()  # as execute would
+        if _listened(self._engine):
+            _before_execute(self.sync, plan, args)
         try:
-            cursor = sync.connection.dbapi_connection.execute(plan.sql, args)  # type: ignore[union-attr]
-            return plan.result(cursor.fetchall())
+            return plan.result(self.driver.execute(plan.sql, args).fetchall())
         except sqlite3.Error as exc:
-            raise sa.exc.DBAPIError.instance(
-                plan.sql, args, exc, sqlite3.Error, dialect=sync.dialect
-            ) from exc
+            raise _translated(exc, plan.sql, args) from exc
 
     @asynccontextmanager
     async def begin_nested(self) -> AsyncIterator[None]:
@@ -108,6 +130,33 @@ class InlineConnection:
 
     async def commit(self) -> None:
         self.sync.commit()
+
+    def close(self) -> None:
+        """Back to the pool (through SQLAlchemy's connection if one was made)."""
+        if self._sync is not None:
+            self._sync.close()
+        else:
+            self._pooled.close()
+
+
+def _begin_on(driver: sqlite3.Connection) -> None:
+    try:
+        driver.execute("BEGIN")
+    except sqlite3.Error as exc:
+        raise _translated(exc, "BEGIN", ()) from exc
+
+
+def _commit_on(driver: sqlite3.Connection) -> None:
+    try:
+        driver.commit()  # COMMIT, if a transaction is open
+    except sqlite3.Error as exc:
+        driver.rollback()
+        raise _translated(exc, "COMMIT", ()) from exc
+
+
+def _translated(exc: sqlite3.Error, sql: str, args: Any) -> sa.exc.StatementError:
+    """The driver's error as SQLAlchemy raises it (IntegrityError, OperationalError...)."""
+    return sa.exc.DBAPIError.instance(sql, args, exc, sqlite3.Error)
 
 
 class PgConnection:
@@ -156,7 +205,7 @@ class PgConnection:
         # SQLAlchemy's adapter around the asyncpg connection: its statement cache, its lock
         # and its transaction are the ones `execute` uses (private API; SQLAlchemy is pinned).
         adapted: Any = raw.dbapi_connection
-        if aconn.sync_connection is not None:
+        if aconn.sync_connection is not None and _listened(aconn.sync_engine):
             _before_execute(aconn.sync_connection, plan, args)
         async with adapted._execute_mutex:
             try:
@@ -207,14 +256,15 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
-# The execution option that marks a SQLite connection handed out for reads (SQLAlchemy's own
-# AUTOCOMMIT would reset the driver's transaction mode when the connection goes back).
-READ_ONLY = "chinwag_read_only"
+# The execution option of a SQLite connection whose BEGIN is not SQLAlchemy's to send: a
+# read's (each statement is its own transaction) or a transaction's, begun on the driver.
+# (SQLAlchemy's own AUTOCOMMIT would reset the driver's mode when the connection goes back.)
+NO_BEGIN = "chinwag_no_begin"
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:
-    if conn.get_execution_options().get(READ_ONLY):
-        return  # a read: each statement is its own transaction
+    if conn.get_execution_options().get(NO_BEGIN):
+        return
     # Straight to the driver: this runs for every transaction, and SQLAlchemy's statement
     # machinery costs more than the BEGIN itself.
     conn.connection.dbapi_connection.execute("BEGIN")  # type: ignore[union-attr]
@@ -327,8 +377,8 @@ class Database:
         """A transaction: committed when the block ends, rolled back if it raises."""
         async with _client_data_errors():
             if self._sync is not None:
-                with self._sync.begin() as conn:
-                    yield InlineConnection(conn)
+                async with self._sqlite(begin=True) as conn:
+                    yield conn
                 return
             assert self._async is not None
             async with self._async.begin() as aconn:
@@ -340,7 +390,7 @@ class Database:
         async with _client_data_errors():
             if self._sync is not None:
                 with self._sync.connect() as conn:
-                    yield InlineConnection(conn)
+                    yield InlineConnection(self._sync, conn.connection, conn)
                 return
             assert self._async is not None
             async with self._async.connect() as aconn:
@@ -352,13 +402,31 @@ class Database:
         ROLLBACK), so a write made through it would stick; never write here."""
         async with _client_data_errors():
             if self._sync is not None:
-                with self._sync.connect() as conn:
-                    conn.execution_options(**{READ_ONLY: True})
-                    yield InlineConnection(conn)
+                async with self._sqlite(begin=False) as conn:
+                    yield conn
                 return
             assert self._async_reads is not None
             async with self._async_reads.connect() as aconn:
                 yield PgConnection(aconn, autocommit=True)
+
+    @asynccontextmanager
+    async def _sqlite(self, begin: bool) -> AsyncIterator[InlineConnection]:
+        """A pooled SQLite connection; with `begin`, in a transaction committed when the
+        block ends and rolled back if it raises."""
+        assert self._sync is not None
+        conn = InlineConnection(self._sync, self._sync.raw_connection())
+        try:
+            if begin:
+                _begin_on(conn.driver)
+            try:
+                yield conn
+            except BaseException:
+                conn.driver.rollback()
+                raise
+            if begin:
+                _commit_on(conn.driver)
+        finally:
+            conn.close()
 
     @asynccontextmanager
     async def exclusive(self, key: int) -> AsyncIterator[None]:
