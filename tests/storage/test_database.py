@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from chinwag.actions.deps import Deps
 from chinwag.storage import database
+from chinwag.storage.rooms import _ROOM_BY_ID as ROOM_BY_ID
 from tests.conftest import PG_URL
 
 postgres_only = pytest.mark.skipif(not PG_URL, reason="PostgreSQL behaviour")
@@ -71,6 +72,25 @@ async def test_a_busy_connection_is_not_checked_and_one_failure_renews_the_pool(
         async with deps.reader() as uow:
             await uow.conn.execute(TIME_AND_BACKEND)
     async with deps.reader() as uow:
+        assert (await uow.conn.execute(TIME_AND_BACKEND)).one()[1] != before
+
+
+@postgres_only
+async def test_a_hot_statement_on_a_dead_connection_fails_once_and_renews_the_pool(
+    deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same through `run`, which skips SQLAlchemy's connection: the failure is
+    SQLAlchemy's error, and the dead connection does not go back to the pool."""
+    monkeypatch.setattr(database, "IDLE_CHECK_SECONDS", 3600.0)
+    await deps.db.dispose()
+    async with deps.reader() as uow:
+        before = (await uow.conn.execute(TIME_AND_BACKEND)).one()[1]
+    await _terminate(before)
+    with pytest.raises(sa.exc.DBAPIError):
+        async with deps.reader() as uow:
+            await uow.conn.run(ROOM_BY_ID, {"b_room_id": "nowhere"})
+    async with deps.uow() as uow:
+        assert (await uow.conn.run(ROOM_BY_ID, {"b_room_id": "nowhere"})).first() is None
         assert (await uow.conn.execute(TIME_AND_BACKEND)).one()[1] != before
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.selectable import TypedReturnsRows
+from sqlalchemy.util.concurrency import greenlet_spawn
 
 from chinwag.domain.errors import InvalidParams
 from chinwag.storage.engine import is_sqlite, normalise_url
@@ -160,15 +161,41 @@ def _translated(exc: sqlite3.Error, sql: str, args: Any) -> sa.exc.StatementErro
 
 
 class PgConnection:
-    """SQLAlchemy's AsyncConnection over asyncpg, with `run` for the hot statements."""
+    """An asyncpg connection from SQLAlchemy's pool behind Conn's awaitables.
 
-    def __init__(self, aconn: AsyncConnection, autocommit: bool = False) -> None:
-        self.aconn = aconn
-        self._autocommit = autocommit  # no transaction to open: each statement commits
+    As on SQLite, reads and transactions hold the pooled connection only, and `run` talks
+    to SQLAlchemy's adapter around the asyncpg connection: its statement cache, its lock
+    and its transaction are the ones `execute` uses (private API; SQLAlchemy is pinned).
+    SQLAlchemy's AsyncConnection, whose greenlet hand-offs and transaction objects cost
+    more than a statement, is made over the same connection when a statement needs it.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        pooled: PoolProxiedConnection,
+        aconn: AsyncConnection | None = None,
+        autocommit: bool = False,
+    ) -> None:
+        self._engine = engine
+        self._pooled = pooled
+        self._aconn = aconn
+        # Given SQLAlchemy's connection (Database.connect), SQLAlchemy begins: `run` too.
+        self._autobegin = aconn is not None
+        self._autocommit = autocommit  # a read: each statement commits by itself
+        self.adapted: Any = pooled.dbapi_connection
+
+    @property
+    def aconn(self) -> AsyncConnection:
+        """SQLAlchemy's connection over the same pooled connection, made on first use."""
+        if self._aconn is None:
+            sync = sa.Connection(self._engine.sync_engine, connection=self._pooled)
+            self._aconn = AsyncConnection(self._engine, sync)
+        return self._aconn
 
     @property
     def dialect(self) -> sa.Dialect:
-        return self.aconn.dialect
+        return self._engine.dialect
 
     @overload
     async def execute(
@@ -195,21 +222,19 @@ class PgConnection:
         await self.aconn.commit()
 
     async def run(self, prepared: Prepared, parameters: Mapping[str, Any]) -> sa.Result[Any]:
-        aconn = self.aconn
-        dialect = aconn.dialect
+        dialect = self._engine.dialect
         plan = prepared.plan(dialect, parameters)
         args = plan.args(parameters)
-        if not self._autocommit and not aconn.in_transaction():
-            await aconn.begin()  # as execute would, so commit and rollback cover this
-        raw = await aconn.get_raw_connection()
-        # SQLAlchemy's adapter around the asyncpg connection: its statement cache, its lock
-        # and its transaction are the ones `execute` uses (private API; SQLAlchemy is pinned).
-        adapted: Any = raw.dbapi_connection
-        if aconn.sync_connection is not None and _listened(aconn.sync_engine):
-            _before_execute(aconn.sync_connection, plan, args)
+        if self._autobegin and not self.aconn.in_transaction():
+            await self.aconn.begin()  # as execute would, so commit and rollback cover this
+        if _listened(self._engine.sync_engine):
+            sync = self.aconn.sync_connection
+            assert sync is not None
+            _before_execute(sync, plan, args)
+        adapted = self.adapted
         async with adapted._execute_mutex:
             try:
-                if adapted._transaction is None:
+                if adapted._transaction is None and not self._autocommit:
                     await adapted._start_transaction()
                 statement, _ = await adapted._prepare(
                     plan.sql,
@@ -217,24 +242,60 @@ class PgConnection:
                 )
                 rows = await statement.fetch(*args)
             except Exception as exc:
-                await self._raise_translated(exc, plan, args, adapted)
+                await self._raise_translated(exc, plan.sql, args)
         return plan.result(rows)
 
-    async def _raise_translated(
-        self, exc: Exception, plan: Plan, args: Any, adapted: Any
-    ) -> NoReturn:
+    async def begin_on_driver(self) -> None:
+        try:
+            await self.adapted._start_transaction()
+        except Exception as exc:
+            await self._raise_translated(exc, "BEGIN", ())
+
+    async def commit_on_driver(self) -> None:
+        transaction = self.adapted._transaction
+        if transaction is None:
+            return
+        try:
+            await self.adapted._call_and_discard(transaction.commit)
+        except Exception as exc:
+            await self._raise_translated(exc, "COMMIT", ())
+
+    async def rollback_on_driver(self) -> None:
+        """Undo the transaction, if one is open; a connection that cannot is dropped."""
+        transaction = self.adapted._transaction
+        if transaction is None:
+            return
+        try:
+            await self.adapted._call_and_discard(transaction.rollback)
+        except Exception:
+            await self._invalidate()
+
+    async def close(self) -> None:
+        """Back to the pool (through SQLAlchemy's connection if one was made)."""
+        if self._aconn is not None:
+            await self._aconn.close()
+        else:
+            await greenlet_spawn(self._pooled.close)
+
+    async def _invalidate(self) -> None:
+        if self._aconn is not None:
+            await self._aconn.invalidate()
+        else:
+            await greenlet_spawn(self._pooled.invalidate)
+
+    async def _raise_translated(self, exc: Exception, sql: str, args: Any) -> NoReturn:
         """The driver's error as SQLAlchemy's (IntegrityError, DataError...), as `execute`
         raises it; a lost connection is dropped from the pool."""
-        dialect = self.aconn.dialect
+        dialect = self._engine.dialect
         dbapi_error = dialect.loaded_dbapi.Error
         try:
-            adapted._handle_exception(exc)
+            self.adapted._handle_exception(exc)
         except dbapi_error as translated:
-            lost = dialect.is_disconnect(translated, adapted, None)
+            lost = dialect.is_disconnect(translated, self.adapted, None)
             if lost:
-                await self.aconn.invalidate()
+                await self._invalidate()
             raise sa.exc.DBAPIError.instance(
-                plan.sql,
+                sql,
                 args,
                 translated,
                 dbapi_error,
@@ -381,8 +442,8 @@ class Database:
                     yield conn
                 return
             assert self._async is not None
-            async with self._async.begin() as aconn:
-                yield PgConnection(aconn)
+            async with self._postgres(self._async, begin=True) as conn:
+                yield conn
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[Conn]:
@@ -394,7 +455,7 @@ class Database:
                 return
             assert self._async is not None
             async with self._async.connect() as aconn:
-                yield PgConnection(aconn)
+                yield PgConnection(self._async, await aconn.get_raw_connection(), aconn)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:
@@ -406,8 +467,8 @@ class Database:
                     yield conn
                 return
             assert self._async_reads is not None
-            async with self._async_reads.connect() as aconn:
-                yield PgConnection(aconn, autocommit=True)
+            async with self._postgres(self._async_reads, begin=False) as conn:
+                yield conn
 
     @asynccontextmanager
     async def _sqlite(self, begin: bool) -> AsyncIterator[InlineConnection]:
@@ -427,6 +488,24 @@ class Database:
                 _commit_on(conn.driver)
         finally:
             conn.close()
+
+    @asynccontextmanager
+    async def _postgres(self, engine: AsyncEngine, begin: bool) -> AsyncIterator[PgConnection]:
+        """A pooled PostgreSQL connection; with `begin`, in a transaction committed when the
+        block ends and rolled back if it raises (without, each statement commits)."""
+        conn = PgConnection(engine, await engine.raw_connection(), autocommit=not begin)
+        try:
+            if begin:
+                await conn.begin_on_driver()
+            try:
+                yield conn
+            except BaseException:
+                await conn.rollback_on_driver()
+                raise
+            if begin:
+                await conn.commit_on_driver()
+        finally:
+            await conn.close()
 
     @asynccontextmanager
     async def exclusive(self, key: int) -> AsyncIterator[None]:
