@@ -58,7 +58,38 @@ def _before_execute(conn: sa.Connection, plan: Plan, args: Sequence[Any]) -> Non
     conn.dispatch.before_cursor_execute(conn, None, plan.sql, args, None, False)
 
 
-class InlineConnection:
+class _Connection:
+    """What the two stores' connections share: the engine's dialect, and `execute` typed as
+    SQLAlchemy's (each store runs it its own way, in `_execute`)."""
+
+    _engine: sa.Engine | AsyncEngine
+
+    @property
+    def dialect(self) -> sa.Dialect:
+        return self._engine.dialect
+
+    @overload
+    async def execute(
+        self, statement: TypedReturnsRows[*Ts], parameters: Any = None
+    ) -> sa.CursorResult[*Ts]: ...
+
+    @overload
+    async def execute(
+        self, statement: sa.Executable, parameters: Any = None
+    ) -> sa.CursorResult[*tuple[Any, ...]]: ...
+
+    async def execute(
+        self, statement: sa.Executable, parameters: Any = None
+    ) -> sa.CursorResult[*tuple[Any, ...]]:
+        return await self._execute(statement, parameters)
+
+    async def _execute(
+        self, statement: sa.Executable, parameters: Any
+    ) -> sa.CursorResult[*tuple[Any, ...]]:
+        raise NotImplementedError
+
+
+class InlineConnection(_Connection):
     """A synchronous SQLite connection behind Conn's awaitables.
 
     SQLite answers a point query in tens of microseconds; handing each statement to a
@@ -70,6 +101,8 @@ class InlineConnection:
     SQLAlchemy's connection is made over the same driver connection when a statement needs
     it; BEGIN and COMMIT stay with the driver.
     """
+
+    _engine: sa.Engine
 
     def __init__(
         self, engine: sa.Engine, pooled: PoolProxiedConnection, sync: sa.Connection | None = None
@@ -89,22 +122,8 @@ class InlineConnection:
             self._sync.execution_options(**{NO_BEGIN: True})
         return self._sync
 
-    @property
-    def dialect(self) -> sa.Dialect:
-        return self._engine.dialect
-
-    @overload
-    async def execute(
-        self, statement: TypedReturnsRows[*Ts], parameters: Any = None
-    ) -> sa.CursorResult[*Ts]: ...
-
-    @overload
-    async def execute(
-        self, statement: sa.Executable, parameters: Any = None
-    ) -> sa.CursorResult[*tuple[Any, ...]]: ...
-
-    async def execute(
-        self, statement: sa.Executable, parameters: Any = None
+    async def _execute(
+        self, statement: sa.Executable, parameters: Any
     ) -> sa.CursorResult[*tuple[Any, ...]]:
         return self.sync.execute(statement, parameters)
 
@@ -160,7 +179,7 @@ def _translated(exc: sqlite3.Error, sql: str, args: Any) -> sa.exc.StatementErro
     return sa.exc.DBAPIError.instance(sql, args, exc, sqlite3.Error)
 
 
-class PgConnection:
+class PgConnection(_Connection):
     """An asyncpg connection from SQLAlchemy's pool behind Conn's awaitables.
 
     As on SQLite, reads and transactions hold the pooled connection only, and `run` talks
@@ -169,6 +188,8 @@ class PgConnection:
     SQLAlchemy's AsyncConnection, whose greenlet hand-offs and transaction objects cost
     more than a statement, is made over the same connection when a statement needs it.
     """
+
+    _engine: AsyncEngine
 
     def __init__(
         self,
@@ -193,22 +214,8 @@ class PgConnection:
             self._aconn = AsyncConnection(self._engine, sync)
         return self._aconn
 
-    @property
-    def dialect(self) -> sa.Dialect:
-        return self._engine.dialect
-
-    @overload
-    async def execute(
-        self, statement: TypedReturnsRows[*Ts], parameters: Any = None
-    ) -> sa.CursorResult[*Ts]: ...
-
-    @overload
-    async def execute(
-        self, statement: sa.Executable, parameters: Any = None
-    ) -> sa.CursorResult[*tuple[Any, ...]]: ...
-
-    async def execute(
-        self, statement: sa.Executable, parameters: Any = None
+    async def _execute(
+        self, statement: sa.Executable, parameters: Any
     ) -> sa.CursorResult[*tuple[Any, ...]]:
         return await self.aconn.execute(statement, parameters)
 

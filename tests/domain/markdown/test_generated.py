@@ -30,12 +30,17 @@ messages = st.lists(
 BATCH = 25  # texts per example: one round trip to node for each batch
 
 
-@settings(
-    max_examples=160,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+def batches(count: int) -> settings:
+    """`count` batches, the same ones every run."""
+    return settings(
+        max_examples=count,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+@batches(160)
 @given(texts=st.lists(messages, min_size=BATCH, max_size=BATCH))
 def test_generated_texts_parse_like_rocket_chat(oracle: NodeOracle, texts: list[str]) -> None:
     """160 batches of 25: 4,000 texts a run, the same ones every run."""
@@ -53,12 +58,7 @@ OTHER_OPTIONS: dict[str, object] = {
 }
 
 
-@settings(
-    max_examples=40,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@batches(40)
 @given(texts=st.lists(messages, min_size=BATCH, max_size=BATCH))
 def test_generated_texts_parse_alike_with_other_options(
     oracle: NodeOracle, texts: list[str]
@@ -80,12 +80,7 @@ def test_generated_texts_parse_alike_with_other_options(
 plain_texts = st.text(alphabet="abcxyzDOPXBS0123456789 ,'?!", min_size=1, max_size=30)
 
 
-@settings(
-    max_examples=40,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@batches(40)
 @given(texts=st.lists(plain_texts, min_size=BATCH, max_size=BATCH))
 def test_plain_texts_parse_like_rocket_chat(oracle: NodeOracle, texts: list[str]) -> None:
     """Words, digits, spaces and , ' ? !: 1,000 texts, with and without emoticons."""
