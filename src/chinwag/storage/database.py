@@ -105,11 +105,16 @@ class InlineConnection(_Connection):
     _engine: sa.Engine
 
     def __init__(
-        self, engine: sa.Engine, pooled: PoolProxiedConnection, sync: sa.Connection | None = None
+        self,
+        engine: sa.Engine,
+        pooled: PoolProxiedConnection,
+        sync: sa.Connection | None = None,
+        begins: bool = False,
     ) -> None:
         self._engine = engine
         self._pooled = pooled
         self._sync = sync
+        self.begins = begins  # a transaction, begun and ended on the driver (Database._held)
         # Given SQLAlchemy's connection (Database.connect), SQLAlchemy begins: `run` too.
         self._autobegin = sync is not None
         self.driver: sqlite3.Connection = pooled.dbapi_connection  # type: ignore[assignment]
@@ -151,27 +156,28 @@ class InlineConnection(_Connection):
     async def commit(self) -> None:
         self.sync.commit()
 
-    def close(self) -> None:
+    async def begin_on_driver(self) -> None:
+        try:
+            self.driver.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise _translated(exc, "BEGIN", ()) from exc
+
+    async def commit_on_driver(self) -> None:
+        try:
+            self.driver.commit()  # COMMIT, if a transaction is open
+        except sqlite3.Error as exc:
+            self.driver.rollback()
+            raise _translated(exc, "COMMIT", ()) from exc
+
+    async def rollback_on_driver(self) -> None:
+        self.driver.rollback()  # ROLLBACK, if a transaction is open
+
+    async def close(self) -> None:
         """Back to the pool (through SQLAlchemy's connection if one was made)."""
         if self._sync is not None:
             self._sync.close()
         else:
             self._pooled.close()
-
-
-def _begin_on(driver: sqlite3.Connection) -> None:
-    try:
-        driver.execute("BEGIN")
-    except sqlite3.Error as exc:
-        raise _translated(exc, "BEGIN", ()) from exc
-
-
-def _commit_on(driver: sqlite3.Connection) -> None:
-    try:
-        driver.commit()  # COMMIT, if a transaction is open
-    except sqlite3.Error as exc:
-        driver.rollback()
-        raise _translated(exc, "COMMIT", ()) from exc
 
 
 def _translated(exc: sqlite3.Error, sql: str, args: Any) -> sa.exc.StatementError:
@@ -196,14 +202,16 @@ class PgConnection(_Connection):
         engine: AsyncEngine,
         pooled: PoolProxiedConnection,
         aconn: AsyncConnection | None = None,
-        autocommit: bool = False,
+        begins: bool = False,
     ) -> None:
         self._engine = engine
         self._pooled = pooled
         self._aconn = aconn
+        self.begins = begins  # a transaction, begun and ended on the driver (Database._held)
         # Given SQLAlchemy's connection (Database.connect), SQLAlchemy begins: `run` too.
         self._autobegin = aconn is not None
-        self._autocommit = autocommit  # a read: each statement commits by itself
+        # Neither: a read, whose statements each commit by themselves.
+        self._autocommit = not begins and aconn is None
         self.adapted: Any = pooled.dbapi_connection
 
     @property
@@ -443,14 +451,8 @@ class Database:
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[Conn]:
         """A transaction: committed when the block ends, rolled back if it raises."""
-        async with _client_data_errors():
-            if self._sync is not None:
-                async with self._sqlite(begin=True) as conn:
-                    yield conn
-                return
-            assert self._async is not None
-            async with self._postgres(self._async, begin=True) as conn:
-                yield conn
+        async with _client_data_errors(), self._held(await self._pooled(begin=True)) as conn:
+            yield conn
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[Conn]:
@@ -468,48 +470,31 @@ class Database:
     async def read(self) -> AsyncIterator[Conn]:
         """A connection for reads only: each statement commits by itself (no BEGIN, no
         ROLLBACK), so a write made through it would stick; never write here."""
-        async with _client_data_errors():
-            if self._sync is not None:
-                async with self._sqlite(begin=False) as conn:
-                    yield conn
-                return
-            assert self._async_reads is not None
-            async with self._postgres(self._async_reads, begin=False) as conn:
-                yield conn
+        async with _client_data_errors(), self._held(await self._pooled(begin=False)) as conn:
+            yield conn
+
+    async def _pooled(self, begin: bool) -> InlineConnection | PgConnection:
+        """A connection from the store's pool: for a transaction, or (not `begin`) for reads
+        whose statements each commit by themselves."""
+        if self._sync is not None:
+            return InlineConnection(self._sync, self._sync.raw_connection(), begins=begin)
+        engine = self._async if begin else self._async_reads
+        assert engine is not None
+        return PgConnection(engine, await engine.raw_connection(), begins=begin)
 
     @asynccontextmanager
-    async def _sqlite(self, begin: bool) -> AsyncIterator[InlineConnection]:
-        """A pooled SQLite connection; with `begin`, in a transaction committed when the
-        block ends and rolled back if it raises."""
-        assert self._sync is not None
-        conn = InlineConnection(self._sync, self._sync.raw_connection())
+    async def _held(self, conn: InlineConnection | PgConnection) -> AsyncIterator[Conn]:
+        """`conn` for the block, then back to the pool; a transaction's is committed when
+        the block ends and rolled back if it raises."""
         try:
-            if begin:
-                _begin_on(conn.driver)
-            try:
-                yield conn
-            except BaseException:
-                conn.driver.rollback()
-                raise
-            if begin:
-                _commit_on(conn.driver)
-        finally:
-            conn.close()
-
-    @asynccontextmanager
-    async def _postgres(self, engine: AsyncEngine, begin: bool) -> AsyncIterator[PgConnection]:
-        """A pooled PostgreSQL connection; with `begin`, in a transaction committed when the
-        block ends and rolled back if it raises (without, each statement commits)."""
-        conn = PgConnection(engine, await engine.raw_connection(), autocommit=not begin)
-        try:
-            if begin:
+            if conn.begins:
                 await conn.begin_on_driver()
             try:
                 yield conn
             except BaseException:
                 await conn.rollback_on_driver()
                 raise
-            if begin:
+            if conn.begins:
                 await conn.commit_on_driver()
         finally:
             await conn.close()
