@@ -1,5 +1,6 @@
 """The events message actions emit, after commit."""
 
+import asyncio
 from datetime import datetime
 
 import pytest
@@ -10,7 +11,7 @@ from chinwag.actions.messages import NewMessage, send_message
 from chinwag.events.types import MessageSent, MessageUpdated
 from chinwag.pubsub.memory import MemoryBus
 from tests.conftest import Persona
-from tests.conftest_helpers import make_room, user_named
+from tests.conftest_helpers import join_room, make_room, user_named
 
 
 async def test_a_thread_reply_also_updates_the_thread_first_message(
@@ -79,3 +80,30 @@ async def test_a_post_reads_its_message_back_where_the_database_cannot_return_ro
     async with deps.reader() as uow:
         assert await uow.messages.find_message(read_back.id) == read_back
         assert await uow.messages.find_message(returning.id) == returning
+
+
+async def test_posts_at_once_take_one_position_each_and_their_authors_read_to_their_own(
+    deps: Deps, alice: Persona, bob: Persona
+) -> None:
+    """Concurrent posts into one room: positions 1..n with no gap or repeat, the room's
+    counters and last message agree, and each author has read to their own latest post."""
+    team = await make_room(deps, "team", alice)
+    await join_room(deps, team, bob)
+    authors = [await user_named(deps, "alice"), await user_named(deps, "bob")]
+    sent = await asyncio.gather(
+        *(
+            send_message(deps, authors[i % 2], NewMessage(room_id=team.id, text=f"m{i}"))
+            for i in range(24)
+        )
+    )
+    assert sorted(m.seq or 0 for m in sent) == list(range(1, 25))
+    async with deps.reader() as uow:
+        room = await uow.rooms.find_room(team.id)
+        read = [(await uow.rooms.find_subscription(team.id, a.id)) for a in authors]
+        stored = [await uow.messages.find_message(m.id) for m in sent]
+    assert stored == sent
+    assert room is not None and room.seq == 24 and room.msgs == 24
+    assert room.last_message_id == max(sent, key=lambda m: m.seq or 0).id
+    for author, subscription in zip(authors, read, strict=True):
+        assert subscription is not None
+        assert subscription.read_seq == max(m.seq or 0 for m in sent if m.author.id == author.id)

@@ -173,3 +173,102 @@ async def test_run_and_execute_in_one_transaction_commit_and_roll_back_together(
         if isinstance(uow.conn, database.InlineConnection):  # run alone needs no more
             assert uow.conn._sync is None
     assert await msgs() == before + 3
+
+
+def test_a_plan_knows_whether_its_statement_only_reads() -> None:
+    dialect = sa.create_engine("sqlite://").dialect
+    by_id = sa.select(rooms).where(rooms.c.id == sa.bindparam("b_room_id"))
+    bump = rooms.update().values(msgs=rooms.c.msgs + 1).returning(rooms.c.id).cte("bumped")
+    cases = [
+        (by_id, True),
+        (by_id.with_for_update(), False),
+        (sa.select(bump.c.id), False),
+        (rooms.update().values(msgs=1), False),
+    ]
+    for statement, reads in cases:
+        assert Prepared(statement).plan(dialect, {"b_room_id": "r"}).reads is reads, statement
+
+
+async def _msgs(deps: Deps, room_id: str) -> int:
+    async with deps.reader() as uow:
+        found = await uow.conn.execute(sa.select(rooms.c.msgs).where(rooms.c.id == room_id))
+        return int(found.scalar_one())
+
+
+async def test_the_last_statement_ends_the_transaction_and_nothing_may_follow(
+    deps: Deps, alice: Persona
+) -> None:
+    """On PostgreSQL, with only reads before it, it commits by itself: other connections
+    see its write before the block ends, and a failure after it cannot undo it (callers
+    only mark as last what nothing follows). On SQLite it commits with the block."""
+    room_id = await _general(deps)
+    count = {"b_room_id": room_id, "b_at": AT}
+    before = await _msgs(deps, room_id)
+    async with deps.uow() as uow:
+        await uow.conn.run(room_statements._ROOM_BY_ID, {"b_room_id": room_id})
+        if isinstance(uow.conn, database.PgConnection):
+            assert uow.conn.adapted._transaction is None  # a read begins nothing
+        await uow.conn.run_last(message_statements._COUNT_MESSAGE, count)
+        alone = isinstance(uow.conn, database.PgConnection)
+        if alone:
+            assert uow.conn.adapted._transaction is None
+        assert await _msgs(deps, room_id) == before + (1 if alone else 0)
+        with pytest.raises(RuntimeError, match="last"):
+            await uow.conn.run(room_statements._ROOM_BY_ID, {"b_room_id": room_id})
+        with pytest.raises(RuntimeError, match="last"):
+            await uow.conn.execute(sa.select(rooms.c.id))
+    assert await _msgs(deps, room_id) == before + 1
+
+
+async def test_the_last_statement_after_a_write_commits_and_rolls_back_with_it(
+    deps: Deps, alice: Persona
+) -> None:
+    room_id = await _general(deps)
+    count = {"b_room_id": room_id, "b_at": AT}
+    before = await _msgs(deps, room_id)
+    with pytest.raises(RuntimeError, match="roll back"):
+        async with deps.uow() as uow:
+            await uow.conn.run(message_statements._COUNT_MESSAGE, count)
+            if isinstance(uow.conn, database.PgConnection):
+                assert uow.conn.adapted._transaction is not None  # a write begins
+            await uow.conn.run_last(message_statements._COUNT_MESSAGE, count)
+            assert await _msgs(deps, room_id) == before  # not committed yet
+            raise RuntimeError("roll back")
+    assert await _msgs(deps, room_id) == before
+    async with deps.uow() as uow:
+        await uow.conn.execute(rooms.update().where(rooms.c.id == room_id).values(msgs=0))
+        await uow.conn.run_last(message_statements._COUNT_MESSAGE, count)
+    assert await _msgs(deps, room_id) == 1
+
+
+async def test_a_timeline_message_is_counted_written_and_read_by_its_author_at_once(
+    deps: Deps, client: httpx.AsyncClient, alice: Persona
+) -> None:
+    """One statement on PostgreSQL, three on SQLite: the same rows either way."""
+    room_id = await _general(deps)
+    await _post(client, alice, room_id, "joins the channel")
+    row = {
+        "id": "counted-1",
+        "room_id": room_id,
+        "ts": AT,
+        "updated_at": AT,
+        "user_id": alice.id,
+        "username": alice.username,
+        "msg": "counted",
+        "md": [{"type": "PARAGRAPH", "value": []}],
+        "mentions": [],
+        "shadow": False,
+    }
+    async with deps.reader() as uow:
+        before = await _seq(uow.conn, room_id)
+    with deps.db.statement_counter() as seen:
+        async with deps.uow() as uow:
+            inserted = await uow.messages.insert_timeline_message(row, read_by=alice.id, last=True)
+    assert len(seen) == (1 if deps.db.dialect == "postgresql" else 3)
+    async with deps.reader() as uow:
+        assert await uow.messages.find_message("counted-1") == inserted
+        room = await uow.rooms.find_room(room_id)
+        mine = await uow.rooms.find_subscription(room_id, alice.id)
+    assert inserted.seq == before + 1 and inserted.created_at == AT and inserted.text == "counted"
+    assert room is not None and room.seq == before + 1 and room.last_message_id == "counted-1"
+    assert mine is not None and mine.read_seq == before + 1

@@ -105,7 +105,7 @@ async def send_message(deps: Deps, actor: User, new: NewMessage) -> Message:
         if room is None:
             raise room_not_found()
         await require_can_post(deps, uow, actor, room)
-        message = await insert_message(deps, uow, actor, room, new)
+        message = await insert_message(deps, uow, actor, room, new, last=True)
     return message
 
 
@@ -143,9 +143,13 @@ async def require_can_post(deps: Deps, uow: UnitOfWork, actor: User, room: Room)
 
 
 async def insert_message(
-    deps: Deps, uow: UnitOfWork, actor: User, room: Room, new: NewMessage
+    deps: Deps, uow: UnitOfWork, actor: User, room: Room, new: NewMessage, last: bool = False
 ) -> Message:
-    """Write a message and everything it counts toward; a fixed number of statements."""
+    """Write a message and everything it counts toward; a fixed number of statements.
+
+    `last`: the caller's transaction writes nothing after this, so where the message counts
+    toward nothing beyond its room's timeline, its last statement can end the transaction
+    (`Conn.run_last`)."""
     thread_id = await _thread_root(uow, room, new.thread_id)
     message_id = new.message_id or random_id()
     if new.message_id and await uow.messages.find_message(message_id):
@@ -154,42 +158,48 @@ async def insert_message(
     channels = await find_channel_mentions(uow, new.text) if not new.type else ()
     now = deps.clock.now()
     in_timeline = thread_id is None or new.thread_show
-    seq = await uow.messages.next_seq(room.id, message_id, now, in_timeline)
-    message = await uow.messages.insert_message(
-        {
-            "id": message_id,
-            "room_id": room.id,
-            "seq": seq if in_timeline else None,
-            "ts": now,
-            "updated_at": now,
-            "user_id": actor.id,
-            "username": actor.username or "",
-            "user_name": actor.name,
-            "msg": new.text,
-            "t": new.type,
-            "tmid": thread_id,
-            "tshow": bool(thread_id and new.thread_show),
-            "attachments": list(new.attachments),
-            "mentions": [m.__dict__ for m in mentions],
-            "channels": [c.__dict__ for c in channels],
-            "md": parse_markdown(new.text) if not new.type else None,
-            "urls": find_urls(new.text) if not new.type else [],
-            "alias": new.alias,
-            "emoji": new.emoji,
-            "avatar": new.avatar,
-            "groupable": new.groupable,
-            "custom_fields": new.custom_fields,
-            "shadow": actor.restricted,
-        }
-    )
-    await _count(uow, actor, room, seq if in_timeline else None, thread_id, mentions, now)
+    values = {
+        "id": message_id,
+        "room_id": room.id,
+        "ts": now,
+        "updated_at": now,
+        "user_id": actor.id,
+        "username": actor.username or "",
+        "user_name": actor.name,
+        "msg": new.text,
+        "t": new.type,
+        "tmid": thread_id,
+        "tshow": bool(thread_id and new.thread_show),
+        "attachments": list(new.attachments),
+        "mentions": [m.__dict__ for m in mentions],
+        "channels": [c.__dict__ for c in channels],
+        "md": parse_markdown(new.text) if not new.type else None,
+        "urls": find_urls(new.text) if not new.type else [],
+        "alias": new.alias,
+        "emoji": new.emoji,
+        "avatar": new.avatar,
+        "groupable": new.groupable,
+        "custom_fields": new.custom_fields,
+        "shadow": actor.restricted,
+    }
+    counts = _counts(actor, room, thread_id, mentions)
+    seq: int | None = None
+    if in_timeline:  # counted, written and read by its author (one's own post is read)
+        message = await uow.messages.insert_timeline_message(
+            values, read_by=actor.id, last=last and not counts.any
+        )
+        seq = message.seq
+    else:  # a reply only in its thread: counted in the room, but no timeline position
+        await uow.messages.next_seq(room.id, message_id, now, in_timeline=False)
+        message = await uow.messages.insert_message({**values, "seq": None})
+    await _count(uow, actor, room, counts, now)
     uow.emit(
         MessageSent(
             room_id=room.id,
             message_id=message_id,
             thread_id=thread_id,
             direct=room.type == RoomType.DIRECT,
-            seq=seq if in_timeline else None,
+            seq=seq,
         )
     )
     if thread_id:  # the thread's first message now counts one more reply
@@ -197,28 +207,43 @@ async def insert_message(
     return message
 
 
-async def _count(
-    uow: UnitOfWork,
-    actor: User,
-    room: Room,
-    seq: int | None,
-    thread_id: str | None,
-    mentions: tuple[Mention, ...],
-    now: datetime,
-) -> None:
-    if seq is not None:
-        await uow.rooms.mark_read_to(room.id, actor.id, seq, now)  # one's own post is read
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    """What a message counts toward beyond its room's timeline."""
+
+    thread_id: str | None = None  # the thread it replies in
+    direct: tuple[str, ...] = ()  # members it mentions by name
+    group: bool = False  # @all or @here
+    reopens: bool = False  # a DM: shown again in every member's sidebar
+    discussion: bool = False  # the message that opened the discussion shows the count
+
+    @property
+    def any(self) -> bool:
+        return bool(self.thread_id or self.direct or self.group or self.reopens or self.discussion)
+
+
+def _counts(
+    actor: User, room: Room, thread_id: str | None, mentions: tuple[Mention, ...]
+) -> _Counts:
     if actor.restricted:
-        return  # a shadow post alerts, reopens and counts for nobody else
-    if thread_id:
-        await uow.threads.add_reply(thread_id, actor.id, now)
-    direct = [m.id for m in mentions if m.type == "user" and m.id != actor.id]
-    group = any(m.id in GROUP_MENTIONS for m in mentions)
-    if direct or group:
-        await uow.messages.count_mentions(room.id, direct, group, but=actor.id)
-    if room.type == RoomType.DIRECT:
+        return _Counts()  # a shadow post alerts, reopens and counts for nobody else
+    return _Counts(
+        thread_id=thread_id,
+        direct=tuple(m.id for m in mentions if m.type == "user" and m.id != actor.id),
+        group=any(m.id in GROUP_MENTIONS for m in mentions),
+        reopens=room.type == RoomType.DIRECT,
+        discussion=room.parent_id is not None,
+    )
+
+
+async def _count(uow: UnitOfWork, actor: User, room: Room, counts: _Counts, now: datetime) -> None:
+    if counts.thread_id:
+        await uow.threads.add_reply(counts.thread_id, actor.id, now)
+    if counts.direct or counts.group:
+        await uow.messages.count_mentions(room.id, list(counts.direct), counts.group, but=actor.id)
+    if counts.reopens:
         await uow.rooms.reopen_all(room.id, now)
-    if room.parent_id:  # a discussion: the message that opened it shows the count
+    if counts.discussion:
         await uow.messages.count_discussion_message(room.id, now)
 
 

@@ -43,6 +43,13 @@ class Conn(Protocol):
         """A hot statement, straight on the driver (see `prepared`); its rows, if any."""
         ...
 
+    async def run_last(self, prepared: Prepared, parameters: Mapping[str, Any]) -> sa.Result[Any]:
+        """The transaction's last statement, run as `run` does; no statement may follow it.
+        On PostgreSQL, where nothing before it wrote or locked, no transaction has begun
+        and it commits by itself: one statement is atomic, and its row locks are held for
+        the statement alone instead of until this process gets round to COMMIT."""
+        ...
+
     async def run_sync(self, fn: Callable[..., T], *args: Any) -> T: ...
 
     async def commit(self) -> None: ...
@@ -63,10 +70,15 @@ class _Connection:
     SQLAlchemy's (each store runs it its own way, in `_execute`)."""
 
     _engine: sa.Engine | AsyncEngine
+    _ended = False  # the transaction's last statement has run (`run_last`)
 
     @property
     def dialect(self) -> sa.Dialect:
         return self._engine.dialect
+
+    def _check_open(self) -> None:
+        if self._ended:
+            raise RuntimeError("a statement after the transaction's last one (run_last)")
 
     @overload
     async def execute(
@@ -81,6 +93,7 @@ class _Connection:
     async def execute(
         self, statement: sa.Executable, parameters: Any = None
     ) -> sa.CursorResult[*tuple[Any, ...]]:
+        self._check_open()
         return await self._execute(statement, parameters)
 
     async def _execute(
@@ -132,7 +145,13 @@ class InlineConnection(_Connection):
     ) -> sa.CursorResult[*tuple[Any, ...]]:
         return self.sync.execute(statement, parameters)
 
+    async def run_last(self, prepared: Prepared, parameters: Mapping[str, Any]) -> sa.Result[Any]:
+        result = await self.run(prepared, parameters)  # BEGIN is local: nothing to save
+        self._ended = True
+        return result
+
     async def run(self, prepared: Prepared, parameters: Mapping[str, Any]) -> sa.Result[Any]:
+        self._check_open()
         plan = prepared.plan(self._engine.dialect, parameters)
         args = plan.args(parameters)
         if self._autobegin and not self.sync.in_transaction():
@@ -237,6 +256,18 @@ class PgConnection(_Connection):
         await self.aconn.commit()
 
     async def run(self, prepared: Prepared, parameters: Mapping[str, Any]) -> sa.Result[Any]:
+        return await self._run(prepared, parameters, alone=False)
+
+    async def run_last(self, prepared: Prepared, parameters: Mapping[str, Any]) -> sa.Result[Any]:
+        result = await self._run(prepared, parameters, alone=not self._autobegin)
+        self._ended = True
+        return result
+
+    async def _run(
+        self, prepared: Prepared, parameters: Mapping[str, Any], alone: bool
+    ) -> sa.Result[Any]:
+        """`alone`: with no transaction begun, the statement commits by itself."""
+        self._check_open()
         dialect = self._engine.dialect
         plan = prepared.plan(dialect, parameters)
         args = plan.args(parameters)
@@ -247,9 +278,13 @@ class PgConnection(_Connection):
             assert sync is not None
             _before_execute(sync, plan, args)
         adapted = self.adapted
+        # BEGIN waits for the first statement that writes or locks: under READ COMMITTED a
+        # read sees the same inside a transaction as outside, and a transaction that only
+        # writes once (a post) can then be that one statement, with no BEGIN or COMMIT.
+        begin = not (self._autocommit or plan.reads or alone)
         async with adapted._execute_mutex:
             try:
-                if adapted._transaction is None and not self._autocommit:
+                if adapted._transaction is None and begin:
                     await adapted._start_transaction()
                 statement, _ = await adapted._prepare(
                     plan.sql,
@@ -261,10 +296,8 @@ class PgConnection(_Connection):
         return plan.result(rows)
 
     async def begin_on_driver(self) -> None:
-        try:
-            await self.adapted._start_transaction()
-        except Exception as exc:
-            await self._raise_translated(exc, "BEGIN", ())
+        """Nothing yet: BEGIN goes with the first statement that writes or locks (`_run`;
+        SQLAlchemy's adapter does the same for statements sent through `execute`)."""
 
     async def commit_on_driver(self) -> None:
         transaction = self.adapted._transaction

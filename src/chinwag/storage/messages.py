@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from chinwag.domain.models import ChannelRef, Deletion, Mention, Message, UserRef
 from chinwag.storage.database import Conn
 from chinwag.storage.prepared import Prepared
+from chinwag.storage.rooms import MARK_READ_TO, mark_read_to
 from chinwag.storage.tables import (
     message_deletions,
     message_reports,
@@ -257,13 +258,31 @@ _COUNT = (
     .returning(rooms.c.seq)
 )
 _COUNT_MESSAGE = Prepared(_COUNT)
-_COUNT_TIMELINE_MESSAGE = Prepared(
-    _COUNT.values(
-        seq=rooms.c.seq + 1,
-        last_message_at=sa.bindparam("b_at"),
-        last_message_id=sa.bindparam("b_message_id"),
-    )
+_COUNT_TIMELINE = _COUNT.values(
+    seq=rooms.c.seq + 1,
+    last_message_at=sa.bindparam("b_at"),
+    last_message_id=sa.bindparam("b_message_id"),
 )
+_COUNT_TIMELINE_MESSAGE = Prepared(_COUNT_TIMELINE)
+# PostgreSQL: the count, the message at its new position and its author's read mark as one
+# statement (data-modifying WITH), so the room's row is locked for that statement alone.
+_COUNTED = _COUNT_TIMELINE.cte("counted")
+_POSITION = sa.select(_COUNTED.c.seq).scalar_subquery()
+_INSERT_COUNTED_MESSAGE: dict[frozenset[str], Prepared] = {}  # by the columns given
+
+
+def _insert_counted_message(columns: frozenset[str]) -> Prepared:
+    prepared = _INSERT_COUNTED_MESSAGE.get(columns)
+    if prepared is None:
+        values = {name: sa.bindparam(name, type_=messages.c[name].type) for name in columns}
+        statement = (
+            messages.insert()
+            .values(**values, seq=_POSITION)
+            .add_cte(mark_read_to(_POSITION).cte("read_to"))
+            .returning(*messages.c)
+        )
+        prepared = _INSERT_COUNTED_MESSAGE[columns] = Prepared(statement, keyed=False)
+    return prepared
 
 
 class MessageRepo:
@@ -314,6 +333,27 @@ class MessageRepo:
             assert found is not None
             return found
         return _message((await self.conn.run(_INSERT_MESSAGE, values)).one())
+
+    async def insert_timeline_message(
+        self, values: Mapping[str, Any], read_by: str, last: bool = False
+    ) -> Message:
+        """Count a message into its room's timeline and write it at the next position (its
+        `seq`), with the room read to there for `read_by` (one's own post is read).
+
+        `last`: the transaction writes nothing after this (`Conn.run_last`). On PostgreSQL
+        it is one statement; SQLite answers each of its three in microseconds, in-process.
+        """
+        room_id, message_id, at = values["room_id"], values["id"], values["ts"]
+        marks = {"b_room_id": room_id, "b_user_id": read_by, "b_at": at}
+        run = self.conn.run_last if last else self.conn.run
+        if self._dialect == "postgresql":
+            insert = _insert_counted_message(frozenset(values))
+            params = {**values, **marks, "b_message_id": message_id}
+            return _message((await run(insert, params)).one())
+        seq = await self.next_seq(room_id, message_id, at, in_timeline=True)
+        message = await self.insert_message({**values, "seq": seq})
+        await run(MARK_READ_TO, {**marks, "b_seq": seq})
+        return message
 
     async def next_seq(self, room_id: str, message_id: str, at: datetime, in_timeline: bool) -> int:
         """Count a new message in its room; its timeline position (0 when thread-only)."""

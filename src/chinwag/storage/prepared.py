@@ -26,6 +26,7 @@ class Plan:
     """One statement compiled for one dialect and one set of parameter names."""
 
     sql: str
+    reads: bool  # a SELECT that writes and locks nothing: it needs no transaction of its own
     names: tuple[str, ...]  # the positional parameters, in order
     own_values: tuple[Any, ...]  # a value the statement carries for each, or _REQUIRED
     binds: tuple[tuple[int, Processor], ...]  # (position, processor) where one applies
@@ -61,21 +62,25 @@ class Plan:
 class Prepared:
     """A statement to run with `Conn.run`; its compiled plans are kept per dialect."""
 
-    def __init__(self, statement: sa.Executable) -> None:
+    def __init__(self, statement: sa.Executable, keyed: bool = True) -> None:
+        """`keyed`: an INSERT's or UPDATE's columns are the keys of its parameters (as with
+        `execute`); otherwise only those the statement names (as a statement with several
+        INSERTs or UPDATEs in WITH clauses needs)."""
         self.statement = statement
+        self.keyed = keyed
         self._plans: dict[tuple[str, frozenset[str]], Plan] = {}
 
     def plan(self, dialect: sa.Dialect, params: Mapping[str, Any]) -> Plan:
-        # An INSERT's or UPDATE's columns are the keys of its parameters (as with execute).
         key = (dialect.name, frozenset(params))
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = _compile(self.statement, dialect, params)
+            keys = list(params) if self.keyed else None
+            plan = self._plans[key] = _compile(self.statement, dialect, keys)
         return plan
 
 
-def _compile(statement: sa.Executable, dialect: sa.Dialect, params: Mapping[str, Any]) -> Plan:
-    compiled = statement.compile(dialect=dialect, column_keys=list(params))  # type: ignore[attr-defined]
+def _compile(statement: sa.Executable, dialect: sa.Dialect, keys: list[str] | None) -> Plan:
+    compiled = statement.compile(dialect=dialect, column_keys=keys)  # type: ignore[attr-defined]
     if compiled.insert_prefetch or compiled.update_prefetch:
         raise ValueError("a Prepared statement cannot fill Python-side column defaults")
     if compiled.post_compile_params or compiled.literal_execute_params:
@@ -100,9 +105,19 @@ def _compile(statement: sa.Executable, dialect: sa.Dialect, params: Mapping[str,
                 results.append((i, process))
     return Plan(
         sql=compiled.string,
+        reads=_reads(statement, compiled),
         names=names,
         own_values=tuple(own_values),
         binds=binds,
         metadata=metadata,
         results=tuple(results),
     )
+
+
+def _reads(statement: sa.Executable, compiled: Any) -> bool:
+    """Whether the statement only reads: a SELECT with no FOR UPDATE or SHARE and no
+    INSERT, UPDATE or DELETE in a WITH clause."""
+    if not isinstance(statement, sa.Select) or statement._for_update_arg is not None:
+        return False
+    ctes = getattr(compiled, "ctes", None) or {}
+    return not any(isinstance(cte.element, sa.sql.dml.UpdateBase) for cte in ctes)

@@ -43,15 +43,21 @@ _UPDATE_SUBSCRIPTION = subscriptions.update().where(
     subscriptions.c.room_id == sa.bindparam("b_room_id"),
     subscriptions.c.user_id == sa.bindparam("b_user_id"),
 )
-_MARK_READ_TO = Prepared(
-    _UPDATE_SUBSCRIPTION.values(
-        read_seq=sa.bindparam("b_seq"),
+
+
+def mark_read_to(seq: sa.ColumnElement[int]) -> sa.Update:
+    """The member (`b_user_id`) has seen the room's (`b_room_id`) timeline up to `seq`, at
+    `b_at`: unread and mention counts reset."""
+    return _UPDATE_SUBSCRIPTION.values(
+        read_seq=seq,
         last_seen=sa.bindparam("b_at"),
         user_mentions=0,
         group_mentions=0,
         updated_at=sa.bindparam("b_at"),
     )
-)
+
+
+MARK_READ_TO = Prepared(mark_read_to(sa.bindparam("b_seq")))
 _SUBSCRIPTIONS_WITH_ROOMS = Prepared(_USER_SUBSCRIPTIONS_WITH_ROOMS)
 _CHANGED_SUBSCRIPTIONS_WITH_ROOMS = Prepared(_CHANGED_USER_SUBSCRIPTIONS_WITH_ROOMS)
 
@@ -269,11 +275,6 @@ class RoomRepo:
             .limit(1)
         )
         return (await self.conn.execute(query)).first() is not None
-
-    async def mark_read_to(self, room_id: str, user_id: str, seq: int, at: datetime) -> None:
-        """The member has seen the timeline up to `seq`: unread and mention counts reset."""
-        params = {"b_room_id": room_id, "b_user_id": user_id, "b_seq": seq, "b_at": at}
-        await self.conn.run(_MARK_READ_TO, params)
 
     async def reopen_all(self, room_id: str, at: datetime) -> None:
         """Show a DM again in every member's sidebar (a new message arrived)."""
