@@ -24,8 +24,11 @@ _ONE_SUBSCRIPTION = Prepared(
         subscriptions.c.user_id == sa.bindparam("b_user_id"),
     )
 )
-# A member's subscriptions, each with its room's columns under an `r_` prefix.
+# A member's subscriptions, each with its room's columns after its own (under an `r_`
+# prefix, so the names stay apart); rows are split by position.
 ROOM_PREFIX = "r_"
+_SUBSCRIPTION_WIDTH = len(subscriptions.c)
+_ROOM_COLUMNS = tuple(c.name for c in rooms.c)
 _USER_SUBSCRIPTIONS_WITH_ROOMS = (
     sa.select(subscriptions, *(c.label(ROOM_PREFIX + c.name) for c in rooms.c))
     .join(rooms, rooms.c.id == subscriptions.c.room_id)
@@ -619,8 +622,7 @@ class RoomRepo:
             params["b_since"] = since
         found = []
         for row in await self.conn.run(query, params):
-            m = row._mapping
-            room = {k[len(ROOM_PREFIX) :]: v for k, v in m.items() if k.startswith(ROOM_PREFIX)}
+            room = dict(zip(_ROOM_COLUMNS, row[_SUBSCRIPTION_WIDTH:], strict=True))
             found.append((_subscription(row), _room_from(room)))
         return found
 
