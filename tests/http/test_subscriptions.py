@@ -129,6 +129,30 @@ async def test_unread_marks_from_a_message_or_the_last_one(
     assert_error(r, 400, "error-no-message-for-unread")
 
 
+async def test_get_shows_each_room_as_get_one_does(
+    client: httpx.AsyncClient, alice: Persona, bob: Persona
+) -> None:
+    """subscriptions.get reads only what a subscription shows of its room (its position,
+    last change, archived, parent); getOne reads the whole room: the same entries."""
+    chatter = await create(client, alice, "channels", "chatter", "bob")
+    for text in ("one", "two"):
+        await say(client, bob, chatter["_id"], text)
+    shelved = await create(client, alice, "channels", "shelved", "bob")
+    await ok_post(client, alice, "channels.archive", roomId=shelved["_id"])
+    side = await ok_post(
+        client, alice, "rooms.createDiscussion", prid=chatter["_id"], t_name="side", users=["bob"]
+    )
+    rids = (chatter["_id"], shelved["_id"], side["discussion"]["_id"])
+    for who in (alice, bob):
+        entries = (await ok_get(client, who, "subscriptions.get"))["update"]
+        by_room = {e["rid"]: e for e in entries}
+        for rid in rids:
+            assert by_room[rid] == await one(client, who, rid)
+    assert by_room[chatter["_id"]]["unread"] == 1  # bob's own two are read; alice's notice
+    assert by_room[shelved["_id"]]["archived"] is True
+    assert by_room[side["discussion"]["_id"]]["prid"] == chatter["_id"]
+
+
 async def test_get_returns_all_or_what_changed_and_what_ended(
     client: httpx.AsyncClient, alice: Persona, bob: Persona
 ) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from chinwag.actions.deps import Deps
 from chinwag.actions.rooms import RoomRef, locate_room
 from chinwag.domain.errors import ChinwagError
-from chinwag.domain.models import Room, Subscription, User
+from chinwag.domain.models import Room, RoomState, Subscription, User
 from chinwag.events.types import SubscriptionChanged
 from chinwag.storage.uow import UnitOfWork
 
@@ -23,7 +23,7 @@ class Removal:
 
 @dataclass(frozen=True)
 class SubscriptionSync:
-    update: list[tuple[Subscription, Room]]
+    update: list[tuple[Subscription, RoomState]]
     remove: list[Removal]
 
 

@@ -101,6 +101,17 @@ class Room:
     dm_usernames: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class RoomState:
+    """What a member's subscription shows of its room (a Room has the same fields): the
+    timeline position unread counts derive from, its last change, archived, its parent."""
+
+    seq: int
+    updated_at: datetime
+    archived: bool
+    parent_id: str | None
+
+
 @dataclass(frozen=True)
 class Subscription:
     id: str

@@ -5,7 +5,7 @@ from typing import Any
 
 from chinwag.actions.deps import Deps
 from chinwag.actions.room_queries import last_messages_of
-from chinwag.domain.models import Message, Room, Subscription, UserRef
+from chinwag.domain.models import Message, Room, RoomState, Subscription, UserRef
 from chinwag.serialize.base import DateFn, drop_none, iso
 from chinwag.serialize.base import room as room_shape
 
@@ -63,7 +63,7 @@ def message(m: Message, date: DateFn = iso) -> dict[str, Any]:
     return drop_none(body)
 
 
-def subscription(s: Subscription, room: Room, date: DateFn = iso) -> dict[str, Any]:
+def subscription(s: Subscription, room: Room | RoomState, date: DateFn = iso) -> dict[str, Any]:
     """A member's view of a room; unread counts derive from the room's timeline position."""
     unread = max(0, room.seq - s.read_seq)
     return drop_none(

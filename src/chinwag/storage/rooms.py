@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from chinwag.domain.models import Room, RoomType, Subscription, UserRef
+from chinwag.domain.models import Room, RoomState, RoomType, Subscription, UserRef
 from chinwag.storage.database import Conn
 from chinwag.storage.prepared import Prepared
 from chinwag.storage.tables import messages, rooms, subscription_deletions, subscriptions, users
@@ -24,13 +24,13 @@ _ONE_SUBSCRIPTION = Prepared(
         subscriptions.c.user_id == sa.bindparam("b_user_id"),
     )
 )
-# A member's subscriptions, each with its room's columns after its own (under an `r_`
-# prefix, so the names stay apart); rows are split by position.
+# A member's subscriptions, each with what it shows of its room (RoomState) after its own
+# columns (under an `r_` prefix, so the names stay apart); rows are split by position.
 ROOM_PREFIX = "r_"
 _SUBSCRIPTION_WIDTH = len(subscriptions.c)
-_ROOM_COLUMNS = tuple(c.name for c in rooms.c)
+_ROOM_STATE = (rooms.c.seq, rooms.c.updated_at, rooms.c.archived, rooms.c.parent_id)
 _USER_SUBSCRIPTIONS_WITH_ROOMS = (
-    sa.select(subscriptions, *(c.label(ROOM_PREFIX + c.name) for c in rooms.c))
+    sa.select(subscriptions, *(c.label(ROOM_PREFIX + c.name) for c in _ROOM_STATE))
     .join(rooms, rooms.c.id == subscriptions.c.room_id)
     .where(subscriptions.c.user_id == sa.bindparam("b_user_id"))
     .order_by(subscriptions.c.id)
@@ -611,10 +611,10 @@ class RoomRepo:
 
     async def list_changed_subscriptions(
         self, user_id: str, since: datetime | None
-    ) -> list[tuple[Subscription, Room]]:
-        """The user's subscriptions with their rooms, in one statement; with `since`, those
-        where the subscription or its room changed after it (a new message in the room
-        changes the unread count)."""
+    ) -> list[tuple[Subscription, RoomState]]:
+        """The user's subscriptions with what they show of their rooms, in one statement;
+        with `since`, those where the subscription or its room changed after it (a new
+        message in the room changes the unread count)."""
         params: dict[str, Any] = {"b_user_id": user_id}
         query = _SUBSCRIPTIONS_WITH_ROOMS
         if since is not None:
@@ -622,8 +622,7 @@ class RoomRepo:
             params["b_since"] = since
         found = []
         for row in await self.conn.run(query, params):
-            room = dict(zip(_ROOM_COLUMNS, row[_SUBSCRIPTION_WIDTH:], strict=True))
-            found.append((_subscription(row), _room_from(room)))
+            found.append((_subscription(row), RoomState(*row[_SUBSCRIPTION_WIDTH:])))
         return found
 
     async def list_ended_memberships(
