@@ -40,6 +40,10 @@ def _reads(room_id: str, user_id: str, message_id: str) -> list[tuple[Prepared, 
             room_statements._CHANGED_SUBSCRIPTIONS_WITH_ROOMS,
             {"b_user_id": user_id, "b_since": datetime(2000, 1, 1, tzinfo=UTC)},
         ),
+        (
+            room_statements._ROOM_WITH_SUBSCRIPTION,
+            {"b_room_id": room_id, "b_user_id": user_id},
+        ),
         (message_statements._MESSAGE_BY_ID, {"b_id": message_id}),
     ]
 
@@ -272,3 +276,17 @@ async def test_a_timeline_message_is_counted_written_and_read_by_its_author_at_o
     assert inserted.seq == before + 1 and inserted.created_at == AT and inserted.text == "counted"
     assert room is not None and room.seq == before + 1 and room.last_message_id == "counted-1"
     assert mine is not None and mine.read_seq == before + 1
+
+
+async def test_a_room_is_read_with_the_users_subscription_or_without_one(
+    deps: Deps, client: httpx.AsyncClient, alice: Persona, bob: Persona
+) -> None:
+    room_id = await _general(deps)
+    await _post(client, alice, room_id, "joins the channel")
+    async with deps.reader() as uow:
+        room = await uow.rooms.find_room(room_id)
+        mine = await uow.rooms.find_subscription(room_id, alice.id)
+        assert mine is not None
+        assert await uow.rooms.find_room_for(room_id, alice.id) == (room, mine)
+        assert await uow.rooms.find_room_for(room_id, "nobody") == (room, None)
+        assert await uow.rooms.find_room_for("nowhere", alice.id) == (None, None)

@@ -51,10 +51,10 @@ async def _parent_message(uow: UnitOfWork, new: NewDiscussion) -> Message | None
 
 async def _check(deps: Deps, uow: UnitOfWork, actor: User, new: NewDiscussion) -> Room:
     """The parent room, once the actor may post there and start discussions in it."""
-    parent = await uow.rooms.find_room(new.parent_id)
+    parent, subscription = await uow.rooms.find_room_for(new.parent_id, actor.id)
     if parent is None:
         raise room_not_found()
-    await require_can_post(deps, uow, actor, parent)
+    await require_can_post(deps, uow, actor, parent, subscription)
     if not (
         await can_in_room(deps, uow, actor, "start-discussion", parent.id)
         or await can_in_room(deps, uow, actor, "start-discussion-other-user", parent.id)

@@ -52,7 +52,7 @@ async def update_message(deps: Deps, actor: User, edit: Edit) -> Message:
         if message.room_id != edit.room_id:
             raise _wrong_room()
         await _require_can_edit(deps, uow, actor, message)
-        await require_can_post(deps, uow, actor, room)
+        await require_can_post(deps, uow, actor, room, found.subscription)
         current = message.attachments[0]["description"] if _captioned(message) else message.text
         if current == edit.text and edit.custom_fields is None and edit.preview_urls is None:
             return message  # nothing changed: Rocket.Chat leaves editedAt alone too

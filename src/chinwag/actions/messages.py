@@ -101,10 +101,10 @@ async def send_message(deps: Deps, actor: User, new: NewMessage) -> Message:
     message of the thread a reply joins (its reply count changed)."""
     _check_content(deps, actor, new)
     async with deps.uow() as uow:
-        room = await uow.rooms.find_room(new.room_id)
+        room, subscription = await uow.rooms.find_room_for(new.room_id, actor.id)
         if room is None:
             raise room_not_found()
-        await require_can_post(deps, uow, actor, room)
+        await require_can_post(deps, uow, actor, room, subscription)
         message = await insert_message(deps, uow, actor, room, new, last=True)
     return message
 
@@ -123,10 +123,11 @@ def _check_content(deps: Deps, actor: User, new: NewMessage) -> None:
         raise ChinwagError("error-invalid-message-id", "Invalid message id")
 
 
-async def require_can_post(deps: Deps, uow: UnitOfWork, actor: User, room: Room) -> None:
+async def require_can_post(
+    deps: Deps, uow: UnitOfWork, actor: User, room: Room, subscription: Subscription | None
+) -> None:
     """Rocket.Chat's canSendMessage: readable, a member (but of public channels), not archived,
-    not read-only (without post-readonly), not muted."""
-    subscription = await uow.rooms.find_subscription(room.id, actor.id)
+    not read-only (without post-readonly), not muted. `subscription`: the actor's to `room`."""
     if not can_read(deps, actor, room, subscription):
         raise room_not_found()
     if subscription is None and room.type != RoomType.CHANNEL:

@@ -24,6 +24,21 @@ _ONE_SUBSCRIPTION = Prepared(
         subscriptions.c.user_id == sa.bindparam("b_user_id"),
     )
 )
+# A room with one user's subscription to it, if any, in one statement (the subscription's
+# columns after the room's, under an `s_` prefix).
+_ROOM_WIDTH = len(rooms.c)
+_SUBSCRIPTION_COLUMNS = tuple(c.name for c in subscriptions.c)
+_ROOM_WITH_SUBSCRIPTION = Prepared(
+    sa.select(rooms, *(c.label("s_" + c.name) for c in subscriptions.c))
+    .outerjoin(
+        subscriptions,
+        sa.and_(
+            subscriptions.c.room_id == rooms.c.id,
+            subscriptions.c.user_id == sa.bindparam("b_user_id"),
+        ),
+    )
+    .where(rooms.c.id == sa.bindparam("b_room_id"))
+)
 # A member's subscriptions, each with what it shows of its room (RoomState) after its own
 # columns (under an `r_` prefix, so the names stay apart); rows are split by position.
 ROOM_PREFIX = "r_"
@@ -115,7 +130,10 @@ def _room_from(m: Mapping[Any, Any]) -> Room:
 
 
 def _subscription(row: sa.Row[Any]) -> Subscription:
-    m = row._mapping
+    return _subscription_from(row._mapping)
+
+
+def _subscription_from(m: Mapping[Any, Any]) -> Subscription:
     return Subscription(
         id=m["id"],
         room_id=m["room_id"],
@@ -238,6 +256,22 @@ class RoomRepo:
             sa.select(rooms.c.type, sa.func.count()).group_by(rooms.c.type)
         )
         return {t: n for t, n in result}
+
+    async def find_room_for(
+        self, room_id: str, user_id: str
+    ) -> tuple[Room | None, Subscription | None]:
+        """A room and the user's subscription to it (None where not a member), read at once."""
+        row = (
+            await self.conn.run(
+                _ROOM_WITH_SUBSCRIPTION, {"b_room_id": room_id, "b_user_id": user_id}
+            )
+        ).first()
+        if row is None:
+            return None, None
+        joined = row[_ROOM_WIDTH:]
+        if joined[0] is None:  # the subscription's id: no such member
+            return _room(row), None
+        return _room(row), _subscription_from(dict(zip(_SUBSCRIPTION_COLUMNS, joined, strict=True)))
 
     async def find_subscription(self, room_id: str, user_id: str) -> Subscription | None:
         params = {"b_room_id": room_id, "b_user_id": user_id}
