@@ -296,8 +296,9 @@ class PgConnection(_Connection):
         return plan.result(rows)
 
     async def begin_on_driver(self) -> None:
-        """Nothing yet: BEGIN goes with the first statement that writes or locks (`_run`;
-        SQLAlchemy's adapter does the same for statements sent through `execute`)."""
+        """Nothing yet: BEGIN goes with the first `run` statement that writes or locks
+        (`_run`), or with the first statement sent through `execute` (SQLAlchemy's adapter
+        begins before any statement it sends)."""
 
     async def commit_on_driver(self) -> None:
         transaction = self.adapted._transaction

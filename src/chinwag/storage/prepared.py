@@ -116,7 +116,8 @@ def _compile(statement: sa.Executable, dialect: sa.Dialect, keys: list[str] | No
 
 def _reads(statement: sa.Executable, compiled: Any) -> bool:
     """Whether the statement only reads: a SELECT with no FOR UPDATE or SHARE and no
-    INSERT, UPDATE or DELETE in a WITH clause."""
+    INSERT, UPDATE or DELETE in a WITH clause. (A SELECT of a function with effects, such
+    as taking an advisory lock, is not one: send those through `execute`.)"""
     if not isinstance(statement, sa.Select) or statement._for_update_arg is not None:
         return False
     ctes = getattr(compiled, "ctes", None) or {}
