@@ -48,6 +48,22 @@ def _reads(room_id: str, user_id: str, message_id: str) -> list[tuple[Prepared, 
     ]
 
 
+def _message_row(message_id: str, room_id: str, author: Persona, text: str) -> dict[str, Any]:
+    """A message's columns as a post writes them, but its position."""
+    return {
+        "id": message_id,
+        "room_id": room_id,
+        "ts": AT,
+        "updated_at": AT,
+        "user_id": author.id,
+        "username": author.username,
+        "msg": text,
+        "md": [{"type": "PARAGRAPH", "value": []}],
+        "mentions": [],
+        "shadow": False,
+    }
+
+
 async def test_reads_give_what_execute_gives(
     deps: Deps, client: httpx.AsyncClient, alice: Persona
 ) -> None:
@@ -67,19 +83,7 @@ async def test_writes_store_what_execute_stores_and_roll_back_with_their_transac
     deps: Deps, client: httpx.AsyncClient, alice: Persona
 ) -> None:
     room_id = await _general(deps)
-    row = {
-        "id": "prepared-1",
-        "room_id": room_id,
-        "seq": 10_000,
-        "ts": AT,
-        "updated_at": AT,
-        "user_id": alice.id,
-        "username": alice.username,
-        "msg": "nul-free text",
-        "md": [{"type": "PARAGRAPH", "value": []}],
-        "mentions": [],
-        "shadow": False,
-    }
+    row = {**_message_row("prepared-1", room_id, alice, "nul-free text"), "seq": 10_000}
     async with deps.uow() as uow:
         inserted = (await uow.conn.run(message_statements._INSERT_MESSAGE, row)).one()
     async with deps.reader() as uow:
@@ -251,18 +255,7 @@ async def test_a_timeline_message_is_counted_written_and_read_by_its_author_at_o
     """One statement on PostgreSQL, three on SQLite: the same rows either way."""
     room_id = await _general(deps)
     await _post(client, alice, room_id, "joins the channel")
-    row = {
-        "id": "counted-1",
-        "room_id": room_id,
-        "ts": AT,
-        "updated_at": AT,
-        "user_id": alice.id,
-        "username": alice.username,
-        "msg": "counted",
-        "md": [{"type": "PARAGRAPH", "value": []}],
-        "mentions": [],
-        "shadow": False,
-    }
+    row = _message_row("counted-1", room_id, alice, "counted")
     async with deps.reader() as uow:
         before = await _seq(uow.conn, room_id)
     with deps.db.statement_counter() as seen:
